@@ -1,0 +1,20 @@
+"""Root URLs. Every route is either public (login_not_required) or behind LoginRequiredMiddleware."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from mobilisation.core import views as core_views
+
+urlpatterns = [
+    path("", include("mobilisation.portal.urls")),
+    path("territoires/", include("mobilisation.territories.urls")),
+    path("cls/", include("mobilisation.contracts.urls")),
+    path("compte/", include("mobilisation.accounts.urls")),
+    path("api/v1/", include("mobilisation.api.urls")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+handler500 = "mobilisation.core.views.server_error"
+handler404 = "mobilisation.core.views.page_not_found"
+handler403 = "mobilisation.core.views.permission_denied"

@@ -1,0 +1,50 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from mobilisation.core.admin import RegionAdmin
+
+from .models import ApiToken, Membership, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["department", "cls", "commune", "epci", "organisation"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.can_use_admin
+
+    has_change_permission = has_add_permission = has_delete_permission = has_view_permission
+
+
+@admin.register(User)
+class UserAdmin(RegionAdmin, DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_active", "last_login"]
+    list_filter = ["is_active", "memberships__role"]
+    search_fields = ["email", "first_name", "last_name"]
+    inlines = [MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Identité", {"fields": ["first_name", "last_name"]}),
+        ("Statut", {"fields": ["is_active", "last_login", "date_joined"]}),
+    ]
+    superuser_fieldsets = [("Droits techniques", {"fields": ["is_staff", "is_superuser"]})]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "first_name", "last_name", "password1", "password2"]})]
+    readonly_fields = ["last_login", "date_joined"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.add_fieldsets
+        return self.fieldsets + (self.superuser_fieldsets if request.user.is_superuser else [])
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(RegionAdmin):
+    list_display = ["name", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["user", "prefix", "last_used_at", "created_at"]
+    fields = ["user", "name", "prefix", "expires_at", "revoked_at", "last_used_at", "created_at"]
+    search_fields = ["name", "user__email"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,45 @@
+"""Login, password and token forms in French, rendered with the DSFR."""
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+
+from mobilisation.core.forms import BaseForm
+
+
+class LoginForm(auth_forms.AuthenticationForm, BaseForm):
+    username = forms.EmailField(
+        label="Adresse électronique",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label="Mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {
+        "invalid_login": "Adresse électronique ou mot de passe incorrect.",
+        "inactive": "Adresse électronique ou mot de passe incorrect.",
+    }
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm, BaseForm):
+    pass
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm, BaseForm):
+    email = forms.EmailField(label="Adresse électronique", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm, BaseForm):
+    pass
+
+
+class ApiTokenForm(BaseForm):
+    name = forms.CharField(label="Nom du jeton", max_length=100, help_text="Pour vous souvenir de son usage, par exemple « tableur de suivi ».")
+    expires_in_days = forms.TypedChoiceField(
+        label="Durée de validité",
+        coerce=int,
+        choices=[(30, "30 jours"), (90, "90 jours"), (365, "1 an")],
+        initial=90,
+    )

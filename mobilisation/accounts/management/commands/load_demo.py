@@ -1,0 +1,21 @@
+"""Create the demo accounts (one per role, scoped on real territories). Refused unless DEMO is on."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from mobilisation.accounts.demo import DEMO_ACCOUNTS, create_demo_accounts
+
+
+class Command(BaseCommand):
+    help = "Crée les comptes de démonstration (un par rôle). Uniquement quand DEMO=1."
+
+    def handle(self, *args, **options):
+        if not settings.DEMO:
+            raise CommandError("Les comptes de démonstration sont désactivés (DEMO=0 ou réglages de production).")
+        with transaction.atomic():
+            created = create_demo_accounts(password=settings.DEMO_PASSWORD)
+        self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration : {created} créé(s), {len(DEMO_ACCOUNTS) - created} déjà présent(s)."))
+        self.stdout.write(f"Mot de passe commun : valeur de DEMO_PASSWORD (par défaut « {settings.DEMO_PASSWORD} » si non défini).")
+        for account in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {account['email']:<42} {account['label']}")

@@ -1,0 +1,18 @@
+"""Personal API tokens: `Authorization: Token <key>`; only the key's digest is stored."""
+
+from django.utils import timezone
+from rest_framework import authentication, exceptions
+
+from mobilisation.accounts.models import ApiToken
+
+
+class PersonalTokenAuthentication(authentication.TokenAuthentication):
+    keyword = "Token"
+
+    def authenticate_credentials(self, key):
+        token = ApiToken.objects.usable().select_related("user").filter(digest=ApiToken.hash_key(key)).first()
+        if token is None:
+            raise exceptions.AuthenticationFailed("Jeton invalide, expiré ou révoqué.")
+        if token.last_used_at is None or (timezone.now() - token.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user, token

@@ -1,0 +1,26 @@
+"""API v1 routes. Authentication and permissions are DRF's (token or session), not the login middleware's."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("departements", views.DepartmentViewSet, basename="department")
+router.register("epci", views.EpciViewSet, basename="epci")
+router.register("communes", views.CommuneViewSet, basename="commune")
+router.register("cls", views.ClsViewSet, basename="cls")
+
+for pattern in router.urls:
+    # Each DRF view enforces its own permission classes; anonymous requests must reach them.
+    pattern.callback = login_not_required(pattern.callback)
+
+urlpatterns = [
+    path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
+    path("docs/", login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,46 @@
+"""Template context shared by every page: site name and the navigation allowed to the user's roles."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from mobilisation.accounts.enums import Role
+
+
+def navigation_for(user):
+    items = [
+        ("Accueil", reverse("portal:home")),
+        ("Territoires", reverse("territories:region")),
+        ("Carte", reverse("territories:map")),
+        ("Registre des CLS", reverse("contracts:registry")),
+    ]
+    if user.is_authenticated:
+        items.insert(1, ("Mon espace", reverse("portal:dashboard")))
+        scope = user.scope
+        if scope.manages_registry:
+            items.append(("Ajouter un CLS", reverse("contracts:create")))
+        if scope.roles - {Role.VOLUNTEER} or user.is_superuser:
+            items.append(("API", reverse("accounts:tokens")))
+        if user.can_use_admin:
+            items.append(("Administration", reverse("admin:index")))
+    return items
+
+
+def site(request):
+    user = getattr(request, "user", None)
+    path = getattr(request, "path", "")
+
+    def nav():
+        if user is None:
+            return []
+        result = []
+        for label, url in navigation_for(user):
+            current = path == url if url == "/" else path.startswith(url)
+            result.append({"label": label, "url": url, "current": current})
+        return result
+
+    return {
+        "site_name": "Mobilisation CLS",
+        "nav_items": nav,
+        "MAP_TILES_URL": settings.MAP_TILES_URL,
+        "MAP_TILES_ATTRIBUTION": settings.MAP_TILES_ATTRIBUTION,
+    }

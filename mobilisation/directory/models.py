@@ -1,0 +1,49 @@
+"""Directory of partner organisations (associations, CCAS/CIAS, professionals, public services)."""
+
+from django.db import models
+from django.db.models import Q
+
+from mobilisation.core.models import PublicIdModel
+from mobilisation.territories.models import Commune, Department
+
+
+class OrganisationKind(models.TextChoices):
+    ASSOCIATION = "association", "Association"
+    CCAS = "ccas", "CCAS"
+    CIAS = "cias", "CIAS"
+    HEALTH_PROFESSIONAL = "professionnel_sante", "Professionnel ou structure de santé"
+    PUBLIC_SERVICE = "service_public", "Service public"
+    OTHER = "autre", "Autre"
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = getattr(user, "scope", None)
+        if scope is None:
+            return self.none()
+        if scope.whole_region:
+            return self.all()
+        condition = Q(pk__in=scope.organisation_ids) | Q(department__in=scope.department_codes)
+        territory_communes = scope.territory_commune_codes()
+        if territory_communes:
+            condition |= Q(communes__in=territory_communes)
+        return self.filter(pk__in=self.filter(condition).values("pk"))
+
+
+class Organisation(PublicIdModel):
+    name = models.CharField("nom", max_length=200)
+    kind = models.CharField("type", max_length=25, choices=OrganisationKind.choices)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="organisations", verbose_name="département")
+    communes = models.ManyToManyField(Commune, related_name="organisations", blank=True, verbose_name="communes desservies")
+    email = models.EmailField("adresse électronique", blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    website = models.URLField("site internet", blank=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "organisation"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("espace/", views.dashboard, name="dashboard"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
+    path("mentions-legales/", views.legal, name="legal"),
+    path("donnees-personnelles/", views.privacy, name="privacy"),
+    path("plan-du-site/", views.sitemap, name="sitemap"),
+    path("sources-des-donnees/", views.data_sources, name="data_sources"),
+]

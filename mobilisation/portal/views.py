@@ -1,0 +1,73 @@
+"""Public portal pages (home, legal pages) and the logged-in user's dashboard."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count, Sum
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from mobilisation.accounts.enums import Role
+from mobilisation.accounts.models import Membership
+from mobilisation.contracts.models import Cls
+from mobilisation.directory.models import Organisation
+from mobilisation.territories.models import ArsOffice, Commune, DataSource, Department, Epci, Region
+
+
+def public_page(template):
+    @login_not_required
+    @require_GET
+    def view(request):
+        return render(request, template, {"breadcrumb": [("Accueil", "/")]})
+
+    return view
+
+
+@login_not_required
+@require_GET
+def home(request):
+    region = Region.objects.filter(code="53").first()
+    context = {
+        "region": region,
+        "departments": Department.objects.annotate(cls_total=Count("contracts")),
+        "communes_total": Commune.objects.count(),
+        "epci_total": Epci.objects.count(),
+        "cls_total": Cls.objects.public().count(),
+        "covered_population": Commune.objects.filter(contracts__isnull=False).distinct().aggregate(total=Sum("population_municipale"))["total"] or 0,
+        "offices": ArsOffice.objects.select_related("department"),
+    }
+    return render(request, "portal/home.html", context)
+
+
+@require_GET
+def dashboard(request):
+    user = request.user
+    scope = user.scope
+    memberships = (
+        Membership.objects.filter(user=user).active().select_related("department", "cls", "commune", "epci", "organisation").order_by("role")
+    )
+    contracts = Cls.objects.visible_to(user).select_related("department").order_by("department", "name")
+    context = {
+        "memberships": memberships,
+        "contracts": contracts,
+        "organisations": Organisation.objects.visible_to(user).filter(pk__in=scope.organisation_ids).select_related("department"),
+        "communes": Commune.objects.filter(insee_code__in=scope.commune_codes) | Commune.objects.filter(epci__in=scope.epci_sirens),
+        "is_volunteer_only": scope.roles == {Role.VOLUNTEER},
+        "breadcrumb": [("Accueil", "/")],
+    }
+    return render(request, "portal/dashboard.html", context)
+
+
+accessibility = public_page("portal/accessibility.html")
+legal = public_page("portal/legal.html")
+privacy = public_page("portal/privacy.html")
+
+
+@login_not_required
+@require_GET
+def sitemap(request):
+    return render(request, "portal/sitemap.html", {"departments": Department.objects.all(), "breadcrumb": [("Accueil", "/")]})
+
+
+@login_not_required
+@require_GET
+def data_sources(request):
+    return render(request, "portal/data_sources.html", {"loaded": DataSource.objects.order_by("name"), "breadcrumb": [("Accueil", "/")]})
