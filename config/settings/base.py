@@ -85,7 +85,6 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "django.forms.renderers.DjangoDivFormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -36,7 +36,9 @@ class SetPasswordForm(auth_forms.SetPasswordForm, BaseForm):
 
 
 class ApiTokenForm(BaseForm):
-    name = forms.CharField(label="Nom du jeton", max_length=100, help_text="Pour vous souvenir de son usage, par exemple « tableur de suivi ».")
+    name = forms.CharField(
+        label="Nom du jeton", max_length=100, help_text="Pour vous souvenir de son usage, par exemple « tableur de suivi »."
+    )
     expires_in_days = forms.TypedChoiceField(
         label="Durée de validité",
         coerce=int,

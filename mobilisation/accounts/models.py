@@ -64,9 +64,7 @@ class Scope:
         codes = set(self.commune_codes)
         if self.cls_ids or self.epci_sirens:
             codes |= set(
-                Commune.objects.filter(Q(contracts__in=self.cls_ids) | Q(epci__in=self.epci_sirens)).values_list(
-                    "insee_code", flat=True
-                )
+                Commune.objects.filter(Q(contracts__in=self.cls_ids) | Q(epci__in=self.epci_sirens)).values_list("insee_code", flat=True)
             )
         return codes
 
@@ -102,7 +100,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     def scope(self):
         if not self.is_active:
             return Scope()
-        memberships = list(self.memberships.active().values_list("role", "department_id", "cls_id", "commune_id", "epci_id", "organisation_id"))
+        memberships = list(
+            self.memberships.active().values_list("role", "department_id", "cls_id", "commune_id", "epci_id", "organisation_id")
+        )
         roles = frozenset(role for role, *_ in memberships)
         return Scope(
             roles=roles,
@@ -146,7 +146,9 @@ class Membership(TimeStampedModel):
     department = models.ForeignKey(
         "territories.Department", on_delete=models.PROTECT, null=True, blank=True, related_name="memberships", verbose_name="département"
     )
-    cls = models.ForeignKey("contracts.Cls", on_delete=models.CASCADE, null=True, blank=True, related_name="memberships", verbose_name="CLS")
+    cls = models.ForeignKey(
+        "contracts.Cls", on_delete=models.CASCADE, null=True, blank=True, related_name="memberships", verbose_name="CLS"
+    )
     commune = models.ForeignKey(
         "territories.Commune", on_delete=models.PROTECT, null=True, blank=True, related_name="memberships", verbose_name="commune (CCAS)"
     )
@@ -167,14 +169,42 @@ class Membership(TimeStampedModel):
             models.CheckConstraint(
                 name="membership_scope_matches_role",
                 condition=(
-                    Q(role__in=[Role.ARS_REGION, Role.RESOURCE_POLE], department__isnull=True, cls__isnull=True, commune__isnull=True, epci__isnull=True, organisation__isnull=True)
-                    | Q(role=Role.ARS_DELEGATION, department__isnull=False, cls__isnull=True, commune__isnull=True, epci__isnull=True, organisation__isnull=True)
-                    | Q(role__in=[Role.CLS_COORDINATOR, Role.ELECTED_OFFICIAL], cls__isnull=False, department__isnull=True, commune__isnull=True, epci__isnull=True, organisation__isnull=True)
+                    Q(
+                        role__in=[Role.ARS_REGION, Role.RESOURCE_POLE],
+                        department__isnull=True,
+                        cls__isnull=True,
+                        commune__isnull=True,
+                        epci__isnull=True,
+                        organisation__isnull=True,
+                    )
+                    | Q(
+                        role=Role.ARS_DELEGATION,
+                        department__isnull=False,
+                        cls__isnull=True,
+                        commune__isnull=True,
+                        epci__isnull=True,
+                        organisation__isnull=True,
+                    )
+                    | Q(
+                        role__in=[Role.CLS_COORDINATOR, Role.ELECTED_OFFICIAL],
+                        cls__isnull=False,
+                        department__isnull=True,
+                        commune__isnull=True,
+                        epci__isnull=True,
+                        organisation__isnull=True,
+                    )
                     | (
                         Q(role=Role.SOCIAL_SERVICES, department__isnull=True, cls__isnull=True, organisation__isnull=True)
                         & (Q(commune__isnull=False, epci__isnull=True) | Q(commune__isnull=True, epci__isnull=False))
                     )
-                    | Q(role__in=[Role.PARTNER_MEMBER, Role.VOLUNTEER], organisation__isnull=False, department__isnull=True, cls__isnull=True, commune__isnull=True, epci__isnull=True)
+                    | Q(
+                        role__in=[Role.PARTNER_MEMBER, Role.VOLUNTEER],
+                        organisation__isnull=False,
+                        department__isnull=True,
+                        cls__isnull=True,
+                        commune__isnull=True,
+                        epci__isnull=True,
+                    )
                 ),
             ),
             models.UniqueConstraint(
@@ -195,7 +225,9 @@ class Membership(TimeStampedModel):
 
 class ApiTokenQuerySet(models.QuerySet):
     def usable(self):
-        return self.filter(revoked_at__isnull=True, user__is_active=True).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+        return self.filter(revoked_at__isnull=True, user__is_active=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+        )
 
     def visible_to(self, user):
         return self.filter(user=user) if user.is_authenticated else self.none()

@@ -38,7 +38,17 @@ class CommuneSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Commune
-        fields = ["insee_code", "name", "department", "epci", "population_municipale", "population_totale", "postal_codes", "latitude", "longitude"]
+        fields = [
+            "insee_code",
+            "name",
+            "department",
+            "epci",
+            "population_municipale",
+            "population_totale",
+            "postal_codes",
+            "latitude",
+            "longitude",
+        ]
 
 
 class ClsSerializer(serializers.ModelSerializer):
@@ -50,7 +60,20 @@ class ClsSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Cls
-        fields = ["id", "slug", "name", "carrier_name", "carrier_kind", "department", "status", "signature_date", "period", "epcis", "communes", "url"]
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "carrier_name",
+            "carrier_kind",
+            "department",
+            "status",
+            "signature_date",
+            "period",
+            "epcis",
+            "communes",
+            "url",
+        ]
 
     def get_url(self, obj) -> str:
         request = self.context.get("request")

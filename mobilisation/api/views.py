@@ -62,7 +62,9 @@ class ClsViewSet(PublicReadOnlyViewSet):
         return (
             Cls.objects.public()
             .order_by("department", "name")
-            .prefetch_related(Prefetch("epcis", queryset=Epci.objects.only("siren")), Prefetch("communes", queryset=Commune.objects.only("insee_code")))
+            .prefetch_related(
+                Prefetch("epcis", queryset=Epci.objects.only("siren")), Prefetch("communes", queryset=Commune.objects.only("insee_code"))
+            )
             .distinct()
         )
 

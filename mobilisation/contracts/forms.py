@@ -45,6 +45,8 @@ class ClsForm(BaseModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Pour un périmètre qui n’est pas un EPCI entier : codes INSEE séparés par des virgules ou des espaces, par exemple 35238, 29155.",
     )
+    source_url = forms.URLField(label="Source", max_length=500, required=False, assume_scheme="https")
+    source_url_2 = forms.URLField(label="Source complémentaire", max_length=500, required=False, assume_scheme="https")
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:

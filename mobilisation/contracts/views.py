@@ -27,12 +27,18 @@ def sees_sources(user):
 def registry(request):
     form = RegistryFilterForm(request.GET or None)
     contracts = form.filter(
-        Cls.objects.public().select_related("department").annotate(
-            population=Sum("communes__population_municipale"), communes_total=Count("communes")
-        )
+        Cls.objects.public()
+        .select_related("department")
+        .annotate(population=Sum("communes__population_municipale"), communes_total=Count("communes"))
     ).order_by("department", "name")
     workspace_ids = set(Cls.objects.visible_to(request.user).values_list("pk", flat=True)) if request.user.is_authenticated else set()
-    context = {"form": form, "contracts": contracts, "workspace_ids": workspace_ids, "sees_sources": sees_sources(request.user), "breadcrumb": [HOME]}
+    context = {
+        "form": form,
+        "contracts": contracts,
+        "workspace_ids": workspace_ids,
+        "sees_sources": sees_sources(request.user),
+        "breadcrumb": [HOME],
+    }
     return render(request, "contracts/registry.html", context)
 
 
@@ -61,7 +67,9 @@ def workspace(request, public_id):
         "epcis": cls.epcis.order_by("name"),
         "communes": communes,
         "figures": communes.aggregate(population=Sum("population_municipale"), total=Count("pk")),
-        "departments": communes.values("department__code", "department__name").annotate(population=Sum("population_municipale"), total=Count("pk")).order_by("department__code"),
+        "departments": communes.values("department__code", "department__name")
+        .annotate(population=Sum("population_municipale"), total=Count("pk"))
+        .order_by("department__code"),
         "members": Membership.objects.visible_to(request.user).filter(cls=cls).active().select_related("user").order_by("role"),
         "sees_sources": sees_sources(request.user),
         "can_edit": Cls.objects.editable_by(request.user).filter(pk=cls.pk).exists(),

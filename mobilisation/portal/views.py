@@ -31,7 +31,10 @@ def home(request):
         "communes_total": Commune.objects.count(),
         "epci_total": Epci.objects.count(),
         "cls_total": Cls.objects.public().count(),
-        "covered_population": Commune.objects.filter(contracts__isnull=False).distinct().aggregate(total=Sum("population_municipale"))["total"] or 0,
+        "covered_population": Commune.objects.filter(contracts__isnull=False)
+        .distinct()
+        .aggregate(total=Sum("population_municipale"))["total"]
+        or 0,
         "offices": ArsOffice.objects.select_related("department"),
     }
     return render(request, "portal/home.html", context)
@@ -42,7 +45,10 @@ def dashboard(request):
     user = request.user
     scope = user.scope
     memberships = (
-        Membership.objects.filter(user=user).active().select_related("department", "cls", "commune", "epci", "organisation").order_by("role")
+        Membership.objects.filter(user=user)
+        .active()
+        .select_related("department", "cls", "commune", "epci", "organisation")
+        .order_by("role")
     )
     contracts = Cls.objects.visible_to(user).select_related("department").order_by("department", "name")
     context = {

@@ -173,7 +173,9 @@ class FormerCommune(models.Model):
 
     insee_code = models.CharField("code INSEE", max_length=5)
     name = models.CharField("nom", max_length=100)
-    kind = models.CharField("type", max_length=20, choices=[("commune-deleguee", "Commune déléguée"), ("commune-associee", "Commune associée")])
+    kind = models.CharField(
+        "type", max_length=20, choices=[("commune-deleguee", "Commune déléguée"), ("commune-associee", "Commune associée")]
+    )
     commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="former_communes", verbose_name="commune")
     search_name = models.CharField(max_length=100, editable=False, db_index=True)
 
@@ -206,8 +208,7 @@ class ArsOffice(models.Model):
         ordering = ["kind", "department"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind=ArsOfficeKind.SEAT, department__isnull=True)
-                | Q(kind=ArsOfficeKind.DELEGATION, department__isnull=False),
+                condition=Q(kind=ArsOfficeKind.SEAT, department__isnull=True) | Q(kind=ArsOfficeKind.DELEGATION, department__isnull=False),
                 name="ars_office_delegation_has_department",
             )
         ]

@@ -75,7 +75,11 @@ def department_communes(request, code):
     department = get_object_or_404(Department.objects.visible_to(request.user), code=code)
     communes = department.communes.select_related("epci").order_by("name")
     page = Paginator(communes, 100).get_page(request.GET.get("page"))
-    return render(request, "territories/department_communes.html", {"department": department, "page_obj": page, "breadcrumb": [HOME, TERRITORIES, (department.name, department.get_absolute_url())]})
+    return render(
+        request,
+        "territories/department_communes.html",
+        {"department": department, "page_obj": page, "breadcrumb": [HOME, TERRITORIES, (department.name, department.get_absolute_url())]},
+    )
 
 
 @public
@@ -115,7 +119,9 @@ def search(request):
         query = form.cleaned_data["q"]
         communes = Commune.objects.visible_to(request.user).search(query).select_related("department", "epci")[:100]
         epcis = Epci.objects.visible_to(request.user).search(query)[:20] if not query.isdigit() else Epci.objects.none()
-    return render(request, "territories/search.html", {"form": form, "communes": communes, "epcis": epcis, "breadcrumb": [HOME, TERRITORIES]})
+    return render(
+        request, "territories/search.html", {"form": form, "communes": communes, "epcis": epcis, "breadcrumb": [HOME, TERRITORIES]}
+    )
 
 
 @public

@@ -6,53 +6,144 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('contracts', '0001_initial'),
-        ('directory', '0001_initial'),
-        ('territories', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("contracts", "0001_initial"),
+        ("directory", "0001_initial"),
+        ("territories", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='membership',
-            name='cls',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='contracts.cls', verbose_name='CLS'),
+            model_name="membership",
+            name="cls",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to="contracts.cls",
+                verbose_name="CLS",
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='commune',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='territories.commune', verbose_name='commune (CCAS)'),
+            model_name="membership",
+            name="commune",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="memberships",
+                to="territories.commune",
+                verbose_name="commune (CCAS)",
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='department',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='territories.department', verbose_name='département'),
+            model_name="membership",
+            name="department",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="memberships",
+                to="territories.department",
+                verbose_name="département",
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='epci',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='territories.epci', verbose_name='EPCI (CIAS)'),
+            model_name="membership",
+            name="epci",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="memberships",
+                to="territories.epci",
+                verbose_name="EPCI (CIAS)",
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='organisation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='directory.organisation', verbose_name='organisation'),
+            model_name="membership",
+            name="organisation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to="directory.organisation",
+                verbose_name="organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='utilisateur'),
+            model_name="membership",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="utilisateur",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('cls__isnull', True), ('commune__isnull', True), ('department__isnull', True), ('epci__isnull', True), ('organisation__isnull', True), ('role__in', ['ars_region', 'resource_pole'])), models.Q(('cls__isnull', True), ('commune__isnull', True), ('department__isnull', False), ('epci__isnull', True), ('organisation__isnull', True), ('role', 'ars_delegation')), models.Q(('cls__isnull', False), ('commune__isnull', True), ('department__isnull', True), ('epci__isnull', True), ('organisation__isnull', True), ('role__in', ['cls_coordinator', 'elected_official'])), models.Q(('cls__isnull', True), ('department__isnull', True), ('organisation__isnull', True), ('role', 'social_services'), models.Q(models.Q(('commune__isnull', False), ('epci__isnull', True)), models.Q(('commune__isnull', True), ('epci__isnull', False)), _connector='OR')), models.Q(('cls__isnull', True), ('commune__isnull', True), ('department__isnull', True), ('epci__isnull', True), ('organisation__isnull', False), ('role__in', ['partner_member', 'volunteer'])), _connector='OR'), name='membership_scope_matches_role'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("cls__isnull", True),
+                        ("commune__isnull", True),
+                        ("department__isnull", True),
+                        ("epci__isnull", True),
+                        ("organisation__isnull", True),
+                        ("role__in", ["ars_region", "resource_pole"]),
+                    ),
+                    models.Q(
+                        ("cls__isnull", True),
+                        ("commune__isnull", True),
+                        ("department__isnull", False),
+                        ("epci__isnull", True),
+                        ("organisation__isnull", True),
+                        ("role", "ars_delegation"),
+                    ),
+                    models.Q(
+                        ("cls__isnull", False),
+                        ("commune__isnull", True),
+                        ("department__isnull", True),
+                        ("epci__isnull", True),
+                        ("organisation__isnull", True),
+                        ("role__in", ["cls_coordinator", "elected_official"]),
+                    ),
+                    models.Q(
+                        ("cls__isnull", True),
+                        ("department__isnull", True),
+                        ("organisation__isnull", True),
+                        ("role", "social_services"),
+                        models.Q(
+                            models.Q(("commune__isnull", False), ("epci__isnull", True)),
+                            models.Q(("commune__isnull", True), ("epci__isnull", False)),
+                            _connector="OR",
+                        ),
+                    ),
+                    models.Q(
+                        ("cls__isnull", True),
+                        ("commune__isnull", True),
+                        ("department__isnull", True),
+                        ("epci__isnull", True),
+                        ("organisation__isnull", False),
+                        ("role__in", ["partner_member", "volunteer"]),
+                    ),
+                    _connector="OR",
+                ),
+                name="membership_scope_matches_role",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'role', 'department', 'cls', 'commune', 'epci', 'organisation'), name='unique_membership', nulls_distinct=False),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "role", "department", "cls", "commune", "epci", "organisation"),
+                name="unique_membership",
+                nulls_distinct=False,
+            ),
         ),
     ]

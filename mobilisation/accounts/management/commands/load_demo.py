@@ -15,7 +15,9 @@ class Command(BaseCommand):
             raise CommandError("Les comptes de démonstration sont désactivés (DEMO=0 ou réglages de production).")
         with transaction.atomic():
             created = create_demo_accounts(password=settings.DEMO_PASSWORD)
-        self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration : {created} créé(s), {len(DEMO_ACCOUNTS) - created} déjà présent(s)."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Comptes de démonstration : {created} créé(s), {len(DEMO_ACCOUNTS) - created} déjà présent(s).")
+        )
         self.stdout.write(f"Mot de passe commun : valeur de DEMO_PASSWORD (par défaut « {settings.DEMO_PASSWORD} » si non défini).")
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account['email']:<42} {account['label']}")
