@@ -1,0 +1,39 @@
+"""Demo accounts: one per role on real territories, only when DEMO is on."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from mobilisation.accounts.demo import DEMO_ACCOUNTS
+from mobilisation.accounts.enums import Role
+from mobilisation.accounts.models import Membership, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_one_demo_account_per_role_with_a_cls_per_department(settings, client):
+    settings.DEMO = True
+    call_command("load_demo", verbosity=0)
+    assert {m.role for m in Membership.objects.all()} == set(Role.values)
+    departments = set(Membership.objects.filter(role=Role.CLS_COORDINATOR).values_list("cls__department_id", flat=True))
+    assert departments == {"22", "29", "35", "56"}
+    assert User.objects.count() == len(DEMO_ACCOUNTS)
+    call_command("load_demo", verbosity=0)
+    assert User.objects.count() == len(DEMO_ACCOUNTS)  # idempotent
+    response = client.post(
+        "/compte/connexion/", {"username": "coordination.brest@demo.mobilisation-cls.fr", "password": settings.DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+def test_demo_accounts_are_refused_without_demo(settings):
+    settings.DEMO = False
+    with pytest.raises(CommandError, match="désactivés"):
+        call_command("load_demo", verbosity=0)
+    assert not User.objects.exists()
+
+
+def test_production_settings_never_enable_demo():
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parent.parent / "config" / "settings" / "production.py").read_text()
+    assert "DEMO = False" in source
