@@ -87,7 +87,7 @@ def test_every_route_is_explicitly_public_or_protected():
 
 def test_protected_routes_send_anonymous_users_to_login(client):
     checked = 0
-    for name, route, callback in walk(get_resolver().url_patterns):
+    for _name, route, callback in walk(get_resolver().url_patterns):
         if classify(callback) != "login" or "<" in route or "(?P" in route or route.startswith("admin/"):
             continue
         response = client.get("/" + route.lstrip("^").rstrip("$"))

@@ -10,7 +10,7 @@ class LoginForm(auth_forms.AuthenticationForm, BaseForm):
     username = forms.EmailField(
         label="Adresse électronique",
         max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password = forms.CharField(
         label="Mot de passe",
