@@ -32,11 +32,12 @@ def site(request):
     def nav():
         if user is None:
             return []
-        result = []
-        for label, url in navigation_for(user):
-            current = path == url if url == "/" else path.startswith(url)
-            result.append({"label": label, "url": url, "current": current})
-        return result
+        items = navigation_for(user)
+        # The current section is the longest URL prefix of the path; a CLS workspace belongs to "Mon espace".
+        section_path = "/espace/" if path.startswith("/cls/espace/") else path
+        matches = [url for _, url in items if (section_path == url if url == "/" else section_path.startswith(url))]
+        current = max(matches, key=len, default=None)
+        return [{"label": label, "url": url, "current": url == current} for label, url in items]
 
     return {
         "site_name": "Mobilisation CLS",
