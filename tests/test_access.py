@@ -194,3 +194,45 @@ def test_user_removed_from_a_scope_loses_access_at_once(login, coordinator_dinan
     assert client.get(cls_dinan.get_workspace_url()).status_code == 200
     coordinator_dinan.memberships.update(is_active=False)
     assert client.get(cls_dinan.get_workspace_url()).status_code == 404
+
+
+def test_every_demo_role_gets_a_dashboard_for_its_scope(settings, login):
+    from django.core.management import call_command
+
+    from mobilisation.accounts.models import User
+
+    settings.DEMO = True
+    call_command("load_demo", verbosity=0)
+    expectations = {
+        "ars.region@demo.mobilisation-cls.fr": ["Les CLS que je suis (22)"],
+        "ars.dd29@demo.mobilisation-cls.fr": ["Les CLS que je suis (6)", "CLS du Pays de Brest"],
+        "pole.ressources@demo.mobilisation-cls.fr": ["Les CLS que je suis (22)"],
+        "coordination.pontivy@demo.mobilisation-cls.fr": ["Mon CLS", "CLS de Pontivy Communauté 2023-2027"],
+        "elu.dinan@demo.mobilisation-cls.fr": ["Mon CLS", "CLS de Dinan Agglomération"],
+        "ccas.dinan@demo.mobilisation-cls.fr": ["Mes communes", "Dinan", "CLS de Dinan Agglomération"],
+        "partenaire@demo.mobilisation-cls.fr": ["Mon organisation", "Association de démonstration"],
+        "benevole@demo.mobilisation-cls.fr": ["Mon organisation", "Bénévole"],
+    }
+    for email, texts in expectations.items():
+        page = page_text(login(User.objects.get(email=email)).get(reverse("portal:dashboard")))
+        for text in texts:
+            assert text in page, (email, text)
+    volunteer = page_text(login(User.objects.get(email="benevole@demo.mobilisation-cls.fr")).get(reverse("portal:dashboard")))
+    assert "Mes jetons" not in volunteer and "Les CLS que je suis" not in volunteer
+
+
+def test_ars_region_can_use_the_admin(login, ars_region, cls_dinan):
+    client = login(ars_region)
+    for url in [
+        "/admin/",
+        "/admin/contracts/cls/",
+        f"/admin/contracts/cls/{cls_dinan.pk}/change/",
+        f"/admin/contracts/cls/{cls_dinan.pk}/history/",
+        "/admin/accounts/user/",
+        f"/admin/accounts/user/{ars_region.pk}/change/",
+        "/admin/territories/commune/?department__code__exact=29",
+        "/admin/directory/organisation/",
+        "/admin/autocomplete/?app_label=accounts&model_name=membership&field_name=epci&term=dinan",
+    ]:
+        assert client.get(url).status_code == 200, url
+    assert client.get("/admin/territories/commune/add/").status_code == 403  # reference data is not typed in

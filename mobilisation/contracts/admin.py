@@ -11,4 +11,5 @@ class ClsAdmin(RegionAdmin, SimpleHistoryAdmin):
     list_display = ["name", "department", "status", "signature_date", "certainty"]
     list_filter = ["department", "status", "certainty"]
     search_fields = ["name", "carrier_name", "slug"]
-    autocomplete_fields = ["epcis", "communes"]
+    # The perimeter is edited in the application's form, which keeps EPCI and communes consistent.
+    readonly_fields = ["epcis", "communes"]

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.db import models
 
 
 class MobilisationAdminSite(admin.AdminSite):
@@ -18,6 +19,8 @@ class MobilisationAdminSite(admin.AdminSite):
 
 class RegionAdmin(admin.ModelAdmin):
     """Models the ARS region manages through the admin (superusers keep Django's own permissions)."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def _allowed(self, request):
         return request.user.is_active and request.user.can_use_admin
