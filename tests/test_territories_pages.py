@@ -42,7 +42,7 @@ def test_epci_page_lists_communes_and_cls(client):
 
 def test_epci_page_explains_communes_outside_brittany(client):
     page = page_text(client.get(reverse("territories:epci", args=["243500741"])))
-    assert "8 de ses 31 communes sont dans un autre département" in page
+    assert "8 de ses 31 communes sont hors de Bretagne (département 44)" in page
     cap = page_text(client.get(reverse("territories:epci", args=["244400610"])))
     assert "Le siège de cet EPCI est hors de Bretagne (département 44)" in cap
 

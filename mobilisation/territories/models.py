@@ -110,6 +110,11 @@ class Epci(models.Model):
     def communes_outside_brittany(self):
         return self.communes_count - self.communes_count_brittany
 
+    @property
+    def departments_outside_brittany(self):
+        breton = set(Department.objects.values_list("code", flat=True)) if self.straddles_region else set()
+        return sorted(code for code in self.department_codes.split("|") if code and code not in breton)
+
 
 class CommuneQuerySet(TerritoryQuerySet):
     def search(self, query):
