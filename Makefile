@@ -44,6 +44,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_territories
 	$(PY) manage.py load_cls
+	$(PY) manage.py load_catalogue
 	@if [ "$(DEMO)" = "1" ]; then DEMO=1 $(PY) manage.py load_demo; fi
 	@echo ""
 	@echo "  Mobilisation CLS : http://127.0.0.1:$(PORT)/"

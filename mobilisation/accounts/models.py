@@ -47,6 +47,10 @@ class Scope:
     commune_codes: frozenset = field(default_factory=frozenset)
     epci_sirens: frozenset = field(default_factory=frozenset)
     organisation_ids: frozenset = field(default_factory=frozenset)
+    cls_roles: frozenset = field(default_factory=frozenset)  # (role, cls id) pairs
+
+    def cls_ids_for(self, *roles):
+        return frozenset(cls_id for role, cls_id in self.cls_roles if role in roles)
 
     @property
     def is_ars(self):
@@ -113,6 +117,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             commune_codes=frozenset(m[3] for m in memberships if m[3]),
             epci_sirens=frozenset(m[4] for m in memberships if m[4]),
             organisation_ids=frozenset(m[5] for m in memberships if m[5]),
+            cls_roles=frozenset((m[0], m[2]) for m in memberships if m[2]),
         )
 
     def has_role(self, *roles):

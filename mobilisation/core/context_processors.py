@@ -11,6 +11,7 @@ def navigation_for(user):
         ("Accueil", reverse("portal:home")),
         ("Territoires", reverse("territories:region")),
         ("Carte", reverse("territories:map")),
+        ("Catalogue", reverse("catalogue:index")),
         ("Registre des CLS", reverse("contracts:registry")),
     ]
     if user.is_authenticated:

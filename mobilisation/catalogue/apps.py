@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CatalogueConfig(AppConfig):
+    name = "mobilisation.catalogue"
+    label = "catalogue"
+    verbose_name = "Catalogue des actions"

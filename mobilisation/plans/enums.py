@@ -1,0 +1,81 @@
+from django.db import models
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "brouillon", "Brouillon"
+    SUBMITTED = "soumis", "Soumis au COPIL"
+    ADOPTED = "adopte", "Adopté"
+    IN_PROGRESS = "en_cours", "En cours"
+    CLOSED = "clos", "Clos"
+
+
+# Allowed moves of a plan: from -> {to: label of the move}
+PLAN_TRANSITIONS = {
+    PlanStatus.DRAFT: {PlanStatus.SUBMITTED: "Soumettre au COPIL"},
+    PlanStatus.SUBMITTED: {PlanStatus.ADOPTED: "Adopter (décision du COPIL)", PlanStatus.DRAFT: "Renvoyer en brouillon"},
+    PlanStatus.ADOPTED: {PlanStatus.IN_PROGRESS: "Lancer la mise en œuvre", PlanStatus.CLOSED: "Clore le plan"},
+    PlanStatus.IN_PROGRESS: {PlanStatus.CLOSED: "Clore le plan"},
+    PlanStatus.CLOSED: {},
+}
+
+
+class ActionOrigin(models.TextChoices):
+    ADOPTED = "catalogue", "Adoptée du catalogue"
+    ADAPTED = "adaptee", "Adaptée d’une action existante du CLS"
+    NEW = "nouvelle", "Nouvelle action"
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "prevue", "Prévue"
+    IN_PROGRESS = "en_cours", "En cours"
+    DONE = "realisee", "Réalisée"
+    SUSPENDED = "suspendue", "Suspendue"
+    ABANDONED = "abandonnee", "Abandonnée"
+
+
+ACTION_TRANSITIONS = {
+    ActionStatus.PLANNED: {ActionStatus.IN_PROGRESS, ActionStatus.SUSPENDED, ActionStatus.ABANDONED},
+    ActionStatus.IN_PROGRESS: {ActionStatus.DONE, ActionStatus.SUSPENDED, ActionStatus.ABANDONED},
+    ActionStatus.SUSPENDED: {ActionStatus.IN_PROGRESS, ActionStatus.ABANDONED},
+    ActionStatus.DONE: set(),
+    ActionStatus.ABANDONED: set(),
+}
+
+
+class CopilVerdict(models.TextChoices):
+    PENDING = "en_attente", "En attente du COPIL"
+    ADOPTED = "adoptee", "Adoptée par le COPIL"
+    REJECTED = "rejetee", "Rejetée par le COPIL"
+
+
+class RestrictionKind(models.TextChoices):
+    LOCKDOWN = "confinement", "Confinement"
+    CURFEW = "couvre_feu", "Couvre-feu"
+
+
+# Modalities a restriction makes impossible by default (the ARS may adjust each period).
+DEFAULT_BLOCKED_MODALITIES = {
+    RestrictionKind.LOCKDOWN: ["rassemblement", "presentiel"],
+    RestrictionKind.CURFEW: ["rassemblement"],
+}
+
+
+class FundingStatus(models.TextChoices):
+    RECEIVED = "recue", "Reçue"
+    UNDER_REVIEW = "en_instruction", "En instruction"
+    GRANTED = "accordee", "Accordée"
+    REFUSED = "refusee", "Refusée"
+
+
+FUNDING_TRANSITIONS = {
+    FundingStatus.RECEIVED: {FundingStatus.UNDER_REVIEW, FundingStatus.GRANTED, FundingStatus.REFUSED},
+    FundingStatus.UNDER_REVIEW: {FundingStatus.GRANTED, FundingStatus.REFUSED},
+    FundingStatus.GRANTED: set(),
+    FundingStatus.REFUSED: set(),
+}
+
+
+class CopilDecisionKind(models.TextChoices):
+    ADOPT_PLAN = "adopter_plan", "Adoption du plan"
+    ADOPT_ACTION = "adopter_action", "Adoption d’une action"
+    REJECT_ACTION = "rejeter_action", "Rejet d’une action"
