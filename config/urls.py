@@ -10,6 +10,7 @@ urlpatterns = [
     path("territoires/", include("mobilisation.territories.urls")),
     path("cls/", include("mobilisation.contracts.urls")),
     path("catalogue/", include("mobilisation.catalogue.urls")),
+    path("plans/", include("mobilisation.plans.urls")),
     path("compte/", include("mobilisation.accounts.urls")),
     path("api/v1/", include("mobilisation.api.urls")),
     path("healthz", core_views.healthz, name="healthz"),

@@ -212,6 +212,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 SITE_NAME = "Mobilisation CLS"
+# Absolute address used in e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Optional map background: a tile URL template (e.g. an internal tile server). Empty: boundaries only.
 MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "")
 MAP_TILES_ATTRIBUTION = os.environ.get("MAP_TILES_ATTRIBUTION", "")

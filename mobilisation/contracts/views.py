@@ -74,9 +74,24 @@ def workspace(request, public_id):
         "sees_sources": sees_sources(request.user),
         "can_edit": Cls.objects.editable_by(request.user).filter(pk=cls.pk).exists(),
         "history": cls.history.select_related("history_user").order_by("-history_date")[:20] if sees_sources(request.user) else [],
+        "plans": plans_of(request.user, cls),
         "breadcrumb": [HOME, ("Mon espace", "/espace/")],
     }
     return render(request, "contracts/workspace.html", context)
+
+
+def plans_of(user, cls):
+    """One row per published mobilisation: the CLS's plan if it exists, and whether the user may start it."""
+    from mobilisation.catalogue.enums import MobilisationStatus
+    from mobilisation.catalogue.models import Mobilisation
+    from mobilisation.plans.models import Plan, plannable_cls
+
+    plans = {plan.mobilisation_id: plan for plan in Plan.objects.visible_to(user).filter(cls=cls)}
+    may_start = plannable_cls(user).filter(pk=cls.pk).exists()
+    return [
+        {"mobilisation": mobilisation, "plan": plans.get(mobilisation.pk), "may_start": may_start}
+        for mobilisation in Mobilisation.objects.visible_to(user).filter(status=MobilisationStatus.ACTIVE)
+    ]
 
 
 @require_http_methods(["GET", "POST"])

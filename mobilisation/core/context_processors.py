@@ -17,6 +17,8 @@ def navigation_for(user):
     if user.is_authenticated:
         items.insert(1, ("Mon espace", reverse("portal:dashboard")))
         scope = user.scope
+        if scope.is_ars or scope.manages_registry:
+            items.append(("Suivi des plans", reverse("plans:follow_up")))
         if scope.manages_registry:
             items.append(("Ajouter un CLS", reverse("contracts:create")))
         if scope.roles - {Role.VOLUNTEER} or user.is_superuser:

@@ -36,19 +36,41 @@ def plan_scope_condition(user, prefix=""):
     return Q(**{f"{prefix}cls__in": Cls.objects.visible_to(user).values("pk")})
 
 
+def plannable_cls(user):
+    """CLS whose plans the user writes: the CLS coordinator, and the ARS region in support."""
+    scope = getattr(user, "scope", None)
+    if scope is None:
+        return Cls.objects.none()
+    if scope.manages_registry:
+        return Cls.objects.all()
+    return Cls.objects.filter(pk__in=scope.cls_ids_for(Role.CLS_COORDINATOR))
+
+
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, user):
         condition = plan_scope_condition(user)
         return self.all() if condition is None else self.filter(condition)
 
     def editable_by(self, user):
-        """The CLS coordinator writes the plan; the ARS region may too (support)."""
+        return self.filter(cls__in=plannable_cls(user))
+
+    def copil_recordable_by(self, user):
+        """COPIL decisions are recorded by the CLS coordinator or its elected official."""
+        scope = getattr(user, "scope", None)
+        if scope is None:
+            return self.none()
+        return self.filter(cls__in=scope.cls_ids_for(Role.CLS_COORDINATOR, Role.ELECTED_OFFICIAL))
+
+    def discussable_by(self, user):
+        """The exchange on a plan is between its CLS team and the ARS (delegation of the department, region)."""
         scope = getattr(user, "scope", None)
         if scope is None:
             return self.none()
         if scope.manages_registry:
             return self.all()
-        return self.filter(cls__in=scope.cls_ids_for(Role.CLS_COORDINATOR))
+        return self.filter(
+            Q(cls__in=scope.cls_ids_for(Role.CLS_COORDINATOR, Role.ELECTED_OFFICIAL)) | Q(cls__department__in=scope.department_codes)
+        )
 
     def in_department(self, department):
         return self.filter(cls__department=department)

@@ -1,0 +1,178 @@
+"""Actions of a plan: adopt from the catalogue, adapt or create, follow up (status, indicators, budget)."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mobilisation.catalogue.models import ActionModel
+
+from .. import services
+from ..enums import ActionOrigin, ActionStatus
+from ..forms import BudgetLineForm, IndicatorForm, PlannedActionForm, ProgressForm
+from ..models import ExistingAction, Plan, PlannedAction
+from .common import action_crumbs, action_for, plan_crumbs, plan_for, run
+
+
+@require_GET
+def catalogue(request, public_id):
+    plan = plan_for(request, public_id, editable=True)
+    adopted = set(plan.actions.filter(origin=ActionOrigin.ADOPTED).values_list("action_model_id", flat=True))
+    models = (
+        ActionModel.objects.visible_to(request.user).filter(mobilisation=plan.mobilisation).select_related("theme__axis", "mobilisation")
+    )
+    themes = {}
+    for model in models:
+        themes.setdefault(model.theme, []).append(model)
+    return render(request, "plans/catalogue.html", {"plan": plan, "themes": themes, "adopted": adopted, "breadcrumb": plan_crumbs(plan)})
+
+
+@require_POST
+def adopt(request, public_id, model_id):
+    plan = plan_for(request, public_id, editable=True)
+    model = get_object_or_404(ActionModel.objects.visible_to(request.user).filter(mobilisation=plan.mobilisation), public_id=model_id)
+    if not plan.is_editable:
+        messages.error(request, "Le plan est clos : on ne peut plus y ajouter d’action.")
+        return redirect(plan.get_absolute_url())
+    action, created = services.adopt_action_model(plan=plan, action_model=model, by=request.user)
+    if created:
+        messages.success(
+            request, f"« {action.title} » est ajoutée au plan. Précisez-la : communes, dates, partenaires, cibles des indicateurs."
+        )
+    else:
+        messages.info(request, f"« {action.title} » était déjà dans le plan.")
+    return redirect("plans:catalogue", public_id=plan.public_id)
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, public_id=None, action_id=None):
+    if action_id is not None:
+        action = action_for(request, action_id, editable=True)
+        plan = action.plan
+    else:
+        plan = plan_for(request, public_id, editable=True)
+        action = PlannedAction(plan=plan, origin=ActionOrigin.NEW)
+        fiche_id = request.GET.get("fiche") or request.POST.get("fiche")
+        if fiche_id:
+            fiche = get_object_or_404(ExistingAction.objects.filter(cls=plan.cls), pk=fiche_id if str(fiche_id).isdigit() else 0)
+            action.origin = ActionOrigin.ADAPTED
+            action.existing_action = fiche
+            if request.method == "GET":
+                action.title = f"{fiche.title} (adaptation COVID-19)"
+                action.description = fiche.description
+    if not plan.is_editable:
+        messages.error(request, "Le plan est clos : ses actions ne se modifient plus.")
+        return redirect(plan.get_absolute_url())
+    form = PlannedActionForm(request.POST or None, instance=action, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        m2m = {name: form.cleaned_data[name] for name in ["publics", "communes", "partners", "modalities", "resources"]}
+        action = services.save_planned_action(action=form.save(commit=False), m2m=m2m, by=request.user)
+        messages.success(request, f"L’action « {action.title} » est enregistrée.")
+        return redirect(action.get_absolute_url())
+    title = "Modifier l’action" if action.pk else ("Adapter une fiche action du CLS" if action.existing_action_id else "Créer une action")
+    context = {"form": form, "plan": plan, "title": title, "fiche": action.existing_action, "breadcrumb": plan_crumbs(plan)}
+    return render(request, "plans/form.html", context)
+
+
+@require_GET
+def detail(request, action_id):
+    action = action_for(request, action_id)
+    plan = action.plan
+    can_edit = Plan.objects.editable_by(request.user).filter(pk=plan.pk).exists() and plan.is_editable
+    model_diff = []
+    if action.model_changed:
+        record = action.action_model.history.filter(revision=action.model_revision).first()
+        current = action.action_model.history.first()
+        if record and current:
+            model_diff = [action.action_model._meta.get_field(c.field).verbose_name for c in current.diff_against(record).changes]
+    context = {
+        "action": action,
+        "plan": plan,
+        "indicators": action.indicators.prefetch_related("entries"),
+        "budget_lines": action.budget_lines.all(),
+        "funding_requests": action.funding_requests.select_related("funding_line"),
+        "restrictions": action.blocking_restrictions().select_related("department"),
+        "model_diff": model_diff,
+        "can_edit": can_edit,
+        "next_statuses": [(s, ActionStatus(s).label) for s in ActionStatus.values if action.can_move_to(s)],
+        "indicator_form": IndicatorForm(),
+        "progress_form": ProgressForm(),
+        "budget_form": BudgetLineForm(),
+        "breadcrumb": action_crumbs(action),
+    }
+    return render(request, "plans/action.html", context)
+
+
+@require_POST
+def move(request, action_id):
+    action = action_for(request, action_id, editable=True)
+    target = request.POST.get("status", "")
+    if target not in ActionStatus.values:
+        messages.error(request, "État inconnu.")
+    else:
+        run(request, services.move_action, success="L’état de l’action a changé.", action=action, to=target, by=request.user)
+    return redirect(action.get_absolute_url())
+
+
+@require_POST
+def model_changes(request, action_id):
+    action = action_for(request, action_id, editable=True)
+    if not action.model_changed:
+        messages.info(request, "Cette action est déjà à jour de son modèle.")
+    else:
+        accept = request.POST.get("decision") == "accepter"
+        services.apply_model_changes(action=action, accept=accept, by=request.user)
+        messages.success(
+            request,
+            "Les modifications du modèle sont reprises dans l’action."
+            if accept
+            else "L’action garde sa version ; le modèle est marqué comme vu.",
+        )
+    return redirect(action.get_absolute_url())
+
+
+def _render_with_error(request, action, **forms):
+    messages.error(request, "Le formulaire contient des erreurs : rien n’a été enregistré.")
+    for form in forms.values():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label} : {error}" if label else error)
+    return redirect(action.get_absolute_url())
+
+
+@require_POST
+def add_indicator(request, action_id):
+    action = action_for(request, action_id, editable=True)
+    form = IndicatorForm(request.POST)
+    if not form.is_valid():
+        return _render_with_error(request, action, form=form)
+    indicator = form.save(commit=False)
+    indicator.action = action
+    indicator.save()
+    messages.success(request, f"L’indicateur « {indicator.name} » est ajouté.")
+    return redirect(action.get_absolute_url() + "#indicateurs")
+
+
+@require_POST
+def add_progress(request, action_id, indicator_id):
+    action = action_for(request, action_id, editable=True)
+    indicator = get_object_or_404(action.indicators, pk=indicator_id)
+    form = ProgressForm(request.POST)
+    if not form.is_valid():
+        return _render_with_error(request, action, form=form)
+    services.add_progress(indicator=indicator, by=request.user, **form.cleaned_data)
+    messages.success(request, f"Avancement de « {indicator.name} » enregistré.")
+    return redirect(action.get_absolute_url() + "#indicateurs")
+
+
+@require_POST
+def add_budget_line(request, action_id):
+    action = action_for(request, action_id, editable=True)
+    form = BudgetLineForm(request.POST)
+    if not form.is_valid():
+        return _render_with_error(request, action, form=form)
+    line = form.save(commit=False)
+    line.action = action
+    line.save()
+    messages.success(request, f"La ligne de budget « {line.label} » est ajoutée.")
+    return redirect(action.get_absolute_url() + "#budget")
