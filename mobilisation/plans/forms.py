@@ -91,7 +91,7 @@ class PlannedActionForm(VersionedFormMixin, BaseModelForm):
             "start": DATE,
             "end": DATE,
         }
-        help_texts = {"communes": "Vide : tout le territoire du CLS.", "start": "Format : jj/mm/aaaa.", "end": "Format : jj/mm/aaaa."}
+        help_texts = {"communes": "Vide : tout le territoire du CLS."}
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)

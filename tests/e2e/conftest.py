@@ -48,6 +48,14 @@ def browser():
         browser.close()
 
 
+def log_in(tab, user, password):
+    tab.goto("/compte/connexion/")
+    tab.page.locator("#id_username").fill(user.email)
+    tab.page.locator("#id_password").fill(password)
+    tab.page.get_by_role("button", name="Se connecter").click()
+    tab.page.wait_for_url("**/espace/")
+
+
 class Visit:
     """One browser tab: navigate, check accessibility and CSP, take screenshots."""
 
@@ -112,6 +120,13 @@ def coordinator(reference_data):
     cls = Cls.objects.get(slug="dinan")
     user = UserFactory(email="claire.dinan@exemple.fr", first_name="Claire", last_name="Le Gall")
     Membership.objects.create(user=user, role=Role.CLS_COORDINATOR, cls=cls)
+    return user
+
+
+@pytest.fixture
+def delegation_agent(reference_data):
+    user = UserFactory(email="yann.armor@exemple.fr", first_name="Yann", last_name="Le Bihan")
+    Membership.objects.create(user=user, role=Role.ARS_DELEGATION, department_id="22")
     return user
 
 
