@@ -6,8 +6,11 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEMO ?= 1
 CHROMIUM ?= /usr/bin/chromium
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0
+# ldconfig lives in /sbin, outside the PATH of ordinary users on Debian.
+LDCONFIG := $(or $(shell command -v ldconfig),/sbin/ldconfig)
 
-.PHONY: run test install install-test browser lint format serve-prod clean-db
+.PHONY: run test install install-test system-deps browser lint format serve-prod clean-db
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +28,20 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.run-deps
+install: system-deps $(VENV)/.run-deps
 
-install-test: $(VENV)/.test-deps node_modules/.installed browser
+install-test: system-deps $(VENV)/.test-deps node_modules/.installed browser
+
+# WeasyPrint (the plan as PDF) renders text with Pango, a system library pip cannot install.
+system-deps:
+	@if ! $(LDCONFIG) -p | grep -q libpangoft2-1.0; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			echo "Installation de Pango pour WeasyPrint (paquets Debian)…"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+		else \
+			echo "Pango est requis pour produire les PDF (WeasyPrint) : sudo apt-get install $(SYSTEM_PACKAGES)"; exit 1; \
+		fi; \
+	fi
 
 # Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
 browser:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "mobilisation.core.views.bad_request"
 handler500 = "mobilisation.core.views.server_error"
 handler404 = "mobilisation.core.views.page_not_found"
 handler403 = "mobilisation.core.views.permission_denied"

@@ -47,6 +47,12 @@ EXPECTED_PUBLIC = {
     "api:commune-detail",
     "api:cls-list",
     "api:cls-detail",
+    "api:mobilisation-list",
+    "api:mobilisation-detail",
+    "api:action-model-list",
+    "api:action-model-detail",
+    "api:resource-list",
+    "api:resource-detail",
     "healthz",
 }
 

@@ -2,8 +2,11 @@
 
 import django_filters
 
+from mobilisation.catalogue.models import ActionModel
 from mobilisation.contracts.enums import ClsStatus
 from mobilisation.contracts.models import Cls
+from mobilisation.plans.enums import ActionStatus, FundingStatus, PlanStatus
+from mobilisation.plans.models import FundingRequest, Plan, PlannedAction
 from mobilisation.territories.models import Commune, Epci
 
 
@@ -44,3 +47,49 @@ class ClsFilter(django_filters.FilterSet):
     class Meta:
         model = Cls
         fields = ["departement", "statut", "epci", "commune"]
+
+
+class ActionModelFilter(django_filters.FilterSet):
+    mobilisation = django_filters.CharFilter(field_name="mobilisation__slug", label="Mobilisation (identifiant court)")
+    axe = django_filters.CharFilter(field_name="theme__axis__code", label="Code de l’axe")
+    theme = django_filters.CharFilter(field_name="theme__code", label="Code du thème")
+    modalite = django_filters.CharFilter(field_name="modalities__code", label="Code de modalité", distinct=True)
+    public = django_filters.CharFilter(field_name="publics__code", label="Code de public", distinct=True)
+    q = django_filters.CharFilter(method="search", label="Mots-clés", max_length=100)
+
+    class Meta:
+        model = ActionModel
+        fields = ["mobilisation", "axe", "theme", "modalite", "public", "q"]
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class PlanFilter(django_filters.FilterSet):
+    departement = django_filters.CharFilter(field_name="cls__department_id", label="Code du département du CLS")
+    mobilisation = django_filters.CharFilter(field_name="mobilisation__slug", label="Mobilisation")
+    statut = django_filters.ChoiceFilter(field_name="status", choices=PlanStatus.choices, label="Statut")
+
+    class Meta:
+        model = Plan
+        fields = ["departement", "mobilisation", "statut"]
+
+
+class PlannedActionFilter(django_filters.FilterSet):
+    plan = django_filters.UUIDFilter(field_name="plan__public_id", label="Plan")
+    statut = django_filters.ChoiceFilter(field_name="status", choices=ActionStatus.choices, label="État")
+    restreinte = django_filters.BooleanFilter(field_name="restricted", label="Touchée par une restriction en vigueur")
+
+    class Meta:
+        model = PlannedAction
+        fields = ["plan", "statut", "restreinte"]
+
+
+class FundingRequestFilter(django_filters.FilterSet):
+    plan = django_filters.UUIDFilter(field_name="action__plan__public_id", label="Plan")
+    statut = django_filters.ChoiceFilter(field_name="status", choices=FundingStatus.choices, label="État")
+    departement = django_filters.CharFilter(field_name="action__plan__cls__department_id", label="Code du département")
+
+    class Meta:
+        model = FundingRequest
+        fields = ["plan", "statut", "departement"]

@@ -2,7 +2,9 @@
 
 from rest_framework import serializers
 
+from mobilisation.catalogue.models import ActionModel, Mobilisation, Resource
 from mobilisation.contracts.models import Cls
+from mobilisation.plans.models import FundingRequest, Indicator, Plan, PlannedAction
 from mobilisation.territories.models import Commune, Department, Epci
 
 
@@ -85,3 +87,126 @@ class ClsWithSourcesSerializer(ClsSerializer):
 
     class Meta(ClsSerializer.Meta):
         fields = ClsSerializer.Meta.fields + ["certainty", "perimeter_certainty", "source_url", "source_url_2", "evidence", "note"]
+
+
+class MobilisationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Mobilisation
+        fields = ["slug", "title", "summary", "start", "end", "status", "source_title", "source_publisher", "source_date"]
+
+
+class ResourceSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = Resource
+        fields = ["id", "slug", "kind", "title", "description", "url", "is_funding_line"]
+
+
+class ActionModelSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    mobilisation = serializers.CharField(source="mobilisation.slug", read_only=True)
+    axis = serializers.CharField(source="theme.axis.code", read_only=True)
+    theme = serializers.CharField(source="theme.code", read_only=True)
+    modalities = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    publics = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    resources = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
+
+    class Meta:
+        model = ActionModel
+        fields = [
+            "id",
+            "slug",
+            "mobilisation",
+            "axis",
+            "theme",
+            "title",
+            "description",
+            "modalities",
+            "publics",
+            "partner_kinds",
+            "indicators",
+            "lockdown_alternative",
+            "resources",
+            "revision",
+        ]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    latest_value = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Indicator
+        fields = ["name", "unit", "target", "latest_value"]
+
+    def get_latest_value(self, obj) -> str | None:
+        entry = obj.latest_entry
+        return str(entry.value) if entry else None
+
+
+class PlannedActionSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    plan = serializers.UUIDField(source="plan.public_id", read_only=True)
+    theme = serializers.CharField(source="theme.code", read_only=True)
+    action_model = serializers.UUIDField(source="action_model.public_id", read_only=True, allow_null=True)
+    modalities = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    communes = serializers.SlugRelatedField(many=True, read_only=True, slug_field="insee_code")
+    indicators = IndicatorSerializer(many=True, read_only=True)
+    restricted = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = PlannedAction
+        fields = [
+            "id",
+            "plan",
+            "origin",
+            "action_model",
+            "model_revision",
+            "title",
+            "description",
+            "theme",
+            "start",
+            "end",
+            "modalities",
+            "communes",
+            "status",
+            "copil_verdict",
+            "restricted",
+            "indicators",
+        ]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    cls = serializers.UUIDField(source="cls.public_id", read_only=True)
+    cls_name = serializers.CharField(source="cls.name", read_only=True)
+    department = serializers.CharField(source="cls.department_id", read_only=True)
+    mobilisation = serializers.CharField(source="mobilisation.slug", read_only=True)
+    actions_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = ["id", "cls", "cls_name", "department", "mobilisation", "status", "needs", "actions_count", "created_at", "updated_at"]
+
+
+class FundingRequestSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    action = serializers.UUIDField(source="action.public_id", read_only=True)
+    plan = serializers.UUIDField(source="action.plan.public_id", read_only=True)
+    funding_line = serializers.CharField(source="funding_line.slug", read_only=True)
+
+    class Meta:
+        model = FundingRequest
+        fields = [
+            "id",
+            "plan",
+            "action",
+            "funding_line",
+            "amount_requested",
+            "cofunding",
+            "status",
+            "amount_granted",
+            "refusal_reason",
+            "decided_at",
+            "created_at",
+        ]

@@ -14,6 +14,12 @@ router.register("departements", views.DepartmentViewSet, basename="department")
 router.register("epci", views.EpciViewSet, basename="epci")
 router.register("communes", views.CommuneViewSet, basename="commune")
 router.register("cls", views.ClsViewSet, basename="cls")
+router.register("mobilisations", views.MobilisationViewSet, basename="mobilisation")
+router.register("modeles-action", views.ActionModelViewSet, basename="action-model")
+router.register("ressources", views.ResourceViewSet, basename="resource")
+router.register("plans", views.PlanViewSet, basename="plan")
+router.register("actions", views.PlannedActionViewSet, basename="planned-action")
+router.register("financements", views.FundingRequestViewSet, basename="funding-request")
 
 for pattern in router.urls:
     # Each DRF view enforces its own permission classes; anonymous requests must reach them.

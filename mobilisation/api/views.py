@@ -1,10 +1,12 @@
 """API v1: read-only endpoints over the reference territories and the CLS registry."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, viewsets
 
+from mobilisation.catalogue.models import ActionModel, Mobilisation, Resource
 from mobilisation.contracts.models import Cls
+from mobilisation.plans.models import FundingRequest, Indicator, Plan, PlannedAction
 from mobilisation.territories.models import Commune, Department, Epci
 
 from . import filters, serializers
@@ -73,3 +75,81 @@ class ClsViewSet(PublicReadOnlyViewSet):
         if scope is not None and scope.sees_sources:
             return serializers.ClsWithSourcesSerializer
         return serializers.ClsSerializer
+
+
+@extend_schema_view(list=extend_schema(summary="Mobilisations publiées"), retrieve=extend_schema(summary="Une mobilisation"))
+class MobilisationViewSet(PublicReadOnlyViewSet):
+    model = Mobilisation
+    serializer_class = serializers.MobilisationSerializer
+    lookup_field = "slug"
+
+
+@extend_schema_view(list=extend_schema(summary="Modèles d’action du catalogue"), retrieve=extend_schema(summary="Un modèle d’action"))
+class ActionModelViewSet(PublicReadOnlyViewSet):
+    model = ActionModel
+    serializer_class = serializers.ActionModelSerializer
+    filterset_class = filters.ActionModelFilter
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("mobilisation", "theme__axis").prefetch_related("modalities", "publics", "resources")
+
+
+@extend_schema_view(list=extend_schema(summary="Ressources des mobilisations"), retrieve=extend_schema(summary="Une ressource"))
+class ResourceViewSet(PublicReadOnlyViewSet):
+    model = Resource
+    serializer_class = serializers.ResourceSerializer
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+
+
+class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Scoped data: a token or a session is required, and rows come from the model's visible_to rule."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    model = None
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+
+@extend_schema_view(list=extend_schema(summary="Plans d’action visibles"), retrieve=extend_schema(summary="Un plan d’action"))
+class PlanViewSet(ScopedReadOnlyViewSet):
+    model = Plan
+    serializer_class = serializers.PlanSerializer
+    filterset_class = filters.PlanFilter
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("cls", "mobilisation").annotate(actions_count=Count("actions")).order_by("cls__name")
+
+
+@extend_schema_view(list=extend_schema(summary="Actions des plans visibles"), retrieve=extend_schema(summary="Une action de plan"))
+class PlannedActionViewSet(ScopedReadOnlyViewSet):
+    model = PlannedAction
+    serializer_class = serializers.PlannedActionSerializer
+    filterset_class = filters.PlannedActionFilter
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .with_restriction_flag()
+            .select_related("plan", "theme", "action_model")
+            .prefetch_related("modalities", "communes", Prefetch("indicators", queryset=Indicator.objects.prefetch_related("entries")))
+            .order_by("plan", "title")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Demandes de financement visibles"), retrieve=extend_schema(summary="Une demande de financement")
+)
+class FundingRequestViewSet(ScopedReadOnlyViewSet):
+    model = FundingRequest
+    serializer_class = serializers.FundingRequestSerializer
+    filterset_class = filters.FundingRequestFilter
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("action__plan", "funding_line").order_by("-created_at")

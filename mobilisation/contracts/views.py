@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mobilisation.accounts.models import Membership
+from mobilisation.core.exports import export_links, export_response, rejects_unknown_format, requested_format
 
 from .forms import ClsForm, RegistryFilterForm
 from .models import Cls
@@ -15,6 +16,23 @@ from .services import save_cls
 
 HOME = ("Accueil", "/")
 REGISTRY = ("Registre des CLS", "/cls/")
+
+REGISTRY_COLUMNS = [
+    ("Nom", "name"),
+    ("Porteur", "carrier_name"),
+    ("Type de porteur", "get_carrier_kind_display"),
+    ("Département", "department.name"),
+    ("Statut", "get_status_display"),
+    ("Date de signature", "signature_date"),
+    ("Période", "period"),
+    ("Nombre de communes", "communes_total"),
+    ("Population", lambda cls: cls.population or 0),
+]
+SOURCE_COLUMNS = [
+    ("Certitude", "get_certainty_display"),
+    ("Certitude du périmètre", "get_perimeter_certainty_display"),
+    ("Source", lambda cls: " ; ".join(url for url in (cls.source_url, cls.source_url_2) if url)),
+]
 
 
 def sees_sources(user):
@@ -24,6 +42,7 @@ def sees_sources(user):
 
 @login_not_required
 @require_GET
+@rejects_unknown_format
 def registry(request):
     form = RegistryFilterForm(request.GET or None)
     contracts = form.filter(
@@ -31,12 +50,16 @@ def registry(request):
         .select_related("department")
         .annotate(population=Sum("communes__population_municipale"), communes_total=Count("communes"))
     ).order_by("department", "name")
+    if fmt := requested_format(request):
+        columns = REGISTRY_COLUMNS + (SOURCE_COLUMNS if sees_sources(request.user) else [])
+        return export_response(rows=contracts, columns=columns, filename="registre-des-cls", fmt=fmt)
     workspace_ids = set(Cls.objects.visible_to(request.user).values_list("pk", flat=True)) if request.user.is_authenticated else set()
     context = {
         "form": form,
         "contracts": contracts,
         "workspace_ids": workspace_ids,
         "sees_sources": sees_sources(request.user),
+        "export_links": export_links(request),
         "breadcrumb": [HOME],
     }
     return render(request, "contracts/registry.html", context)

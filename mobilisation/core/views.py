@@ -46,3 +46,8 @@ def page_not_found(request, exception=None):
 
 def permission_denied(request, exception=None):
     return HttpResponse(render_to_string("403.html", request=request), status=403)
+
+
+def bad_request(request, exception=None, message=None):
+    """400 page in French; `message` says what was wrong with the request."""
+    return HttpResponse(render_to_string("400.html", {"message": message}, request=request), status=400)

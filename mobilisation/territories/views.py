@@ -11,6 +11,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_GET
 
 from mobilisation.contracts.models import Cls
+from mobilisation.core.exports import export_links, export_response, rejects_unknown_format, requested_format
 
 from .forms import TerritorySearchForm
 from .models import ArsOffice, Boundary, Commune, DataSource, Department, Epci, Region
@@ -22,6 +23,16 @@ def public(view):
 
 HOME = ("Accueil", "/")
 TERRITORIES = ("Territoires", "/territoires/")
+
+COMMUNE_COLUMNS = [
+    ("Code INSEE", "insee_code"),
+    ("Commune", "name"),
+    ("Codes postaux", lambda commune: ", ".join(commune.postal_code_list)),
+    ("Population municipale", "population_municipale"),
+    ("Population totale", "population_totale"),
+    ("EPCI (SIREN)", "epci.siren"),
+    ("EPCI", "epci.name"),
+]
 
 
 @public
@@ -71,15 +82,19 @@ def department(request, code):
 
 
 @public
+@rejects_unknown_format
 def department_communes(request, code):
     department = get_object_or_404(Department.objects.visible_to(request.user), code=code)
     communes = department.communes.select_related("epci").order_by("name")
-    page = Paginator(communes, 100).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "territories/department_communes.html",
-        {"department": department, "page_obj": page, "breadcrumb": [HOME, TERRITORIES, (department.name, department.get_absolute_url())]},
-    )
+    if fmt := requested_format(request):
+        return export_response(rows=communes, columns=COMMUNE_COLUMNS, filename=f"communes-{department.code}-{department.name}", fmt=fmt)
+    context = {
+        "department": department,
+        "page_obj": Paginator(communes, 100).get_page(request.GET.get("page")),
+        "export_links": export_links(request),
+        "breadcrumb": [HOME, TERRITORIES, (department.name, department.get_absolute_url())],
+    }
+    return render(request, "territories/department_communes.html", context)
 
 
 @public
