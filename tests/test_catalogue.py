@@ -243,3 +243,13 @@ def test_catalogue_editing_is_for_the_ars_region_only(login, coordinator_dinan, 
             assert client.post(url, {"title": "x"}).status_code in {302, 404}
     action.refresh_from_db()
     assert action.revision == 1
+
+
+def test_catalogue_export_keeps_filters_and_neutralises(client, covid):
+    ActionModel.objects.filter(mobilisation=covid, theme__code="A3").update(description='=HYPERLINK("http://x")')
+    response = client.get(covid.get_absolute_url(), {"theme": "A3", "format": "csv"})
+    text = response.content.decode("utf-8-sig")
+    assert response.status_code == 200 and text.count("\n") == 6  # header + 5 actions of A3
+    assert "'=HYPERLINK" in text
+    assert client.get(covid.get_absolute_url(), {"format": "xlsx"}).status_code == 200
+    assert client.get(covid.get_absolute_url(), {"format": "exe"}).status_code == 400

@@ -203,5 +203,5 @@ def test_communes_export_columns(client):
 @pytest.mark.django_db
 def test_communes_page_offers_the_downloads_of_the_whole_list(client):
     page = client.get(reverse("territories:department_communes", args=["22"]), {"page": "2"}).content.decode()
-    assert "Télécharger les 344 communes" in page
+    assert "Télécharger toutes les communes du département" in page
     assert 'href="/territoires/departements/22/communes/?format=xlsx">Tableur XLSX</a>' in page

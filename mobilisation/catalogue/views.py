@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mobilisation.core.exports import export_links, export_response, rejects_unknown_format, requested_format
 from mobilisation.territories.models import ArsOffice
 
 from .enums import ResourceKind
@@ -41,8 +42,23 @@ def index(request):
     return render(request, "catalogue/index.html", context)
 
 
+ACTION_MODEL_COLUMNS = [
+    ("Axe", "theme.axis.code"),
+    ("Thème", "theme.title"),
+    ("Action", "title"),
+    ("Description", "description"),
+    ("Modalités", lambda a: ", ".join(m.label for m in a.modalities.all())),
+    ("Publics", lambda a: ", ".join(p.label for p in a.publics.all())),
+    ("Partenaires suggérés", lambda a: ", ".join(a.partner_kinds)),
+    ("Indicateurs suggérés", lambda a: " ; ".join(f"{i['name']} ({i.get('unit', '')})" for i in a.indicators)),
+    ("Alternative en période de confinement", "lockdown_alternative"),
+    ("Révision", "revision"),
+]
+
+
 @login_not_required
 @require_GET
+@rejects_unknown_format
 def mobilisation_detail(request, slug):
     mobilisation = get_object_or_404(Mobilisation.objects.visible_to(request.user), slug=slug)
     form = CatalogueFilterForm(request.GET or None, mobilisation=mobilisation)
@@ -52,6 +68,8 @@ def mobilisation_detail(request, slug):
         .select_related("theme__axis")
         .prefetch_related("modalities", "publics")
     ).order_by("theme__axis__order", "theme__order", "order")
+    if fmt := requested_format(request):
+        return export_response(rows=actions, columns=ACTION_MODEL_COLUMNS, filename=f"catalogue-{mobilisation.slug}", fmt=fmt)
     themes = {}
     for action in actions:
         themes.setdefault(action.theme, []).append(action)
@@ -67,6 +85,7 @@ def mobilisation_detail(request, slug):
         },
         "offices": ArsOffice.objects.select_related("department"),
         "can_edit": can_edit(request.user, mobilisation),
+        "export_links": export_links(request),
         "breadcrumb": [HOME, CATALOGUE],
     }
     return render(request, "catalogue/mobilisation.html", context)

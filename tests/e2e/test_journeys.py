@@ -60,6 +60,11 @@ def test_failed_login_shows_the_error_accessibly(visit, coordinator):
         ("/cls/", "Registre des contrats locaux de santé"),
         ("/cls/pays-de-brest/", "CLS du Pays de Brest"),
         ("/accessibilite/", "Déclaration d’accessibilité"),
+        ("/catalogue/", "Catalogue des actions"),
+        ("/catalogue/covid19-2020/", "COVID-19 : mobilisation des CLS bretons"),
+        ("/catalogue/covid19-2020/?axis=B&modality=distance", "COVID-19 : mobilisation des CLS bretons"),
+        ("/catalogue/covid19-2020/ressources/", "Ressources mobilisables"),
+        ("/catalogue/covid19-2020/actions/relayer-messages-prevention/", "Relayer"),
     ],
 )
 def test_public_pages_are_accessible(visit, reference_data, path, heading):

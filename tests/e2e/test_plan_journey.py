@@ -83,3 +83,41 @@ def test_coordinator_plan_copil_funding_and_delegation_grant(visit, coordinator,
     assert tab.page.get_by_text("Accordée").first.is_visible()
     assert "4 000,00 €" in tab.page.locator("main").inner_text().replace("\u202f", " ").replace("\xa0", " ")
     tab.check("coordinatrice voit l accord")
+
+
+def test_ars_region_records_a_lockdown_and_sees_the_flagged_action(visit, coordinator, password):
+    import datetime
+
+    from mobilisation.accounts.enums import Role
+    from mobilisation.accounts.models import Membership
+    from mobilisation.catalogue.models import Mobilisation
+    from mobilisation.plans import services
+
+    from ..factories import UserFactory
+
+    region = UserFactory(email="anne.region@exemple.fr", first_name="Anne", last_name="Kerjean")
+    Membership.objects.create(user=region, role=Role.ARS_REGION)
+    covid = Mobilisation.objects.get(slug="covid19-2020")
+    plan = services.start_plan(cls=coordinator.memberships.get().cls, mobilisation=covid, by=coordinator)
+    model = covid.action_models.filter(modalities__code="rassemblement").exclude(lockdown_alternative="").first()
+    action, _ = services.adopt_action_model(plan=plan, action_model=model, by=coordinator)
+    action.start, action.end = datetime.date(2026, 12, 1), datetime.date(2026, 12, 15)
+    action.save()
+
+    tab = visit("ars-region")
+    log_in(tab, region, password)
+    tab.goto("/plans/restrictions/")
+    tab.check("restrictions")
+    tab.page.locator("#id_kind").select_option(label="Confinement")
+    tab.page.locator("#id_label").fill("Confinement de décembre")
+    tab.page.locator("#id_start").fill("2026-11-28")
+    tab.page.locator("#id_end").fill("2026-12-10")
+    tab.page.get_by_role("button", name="Enregistrer").click()
+    assert tab.page.get_by_text("Confinement de décembre").first.is_visible()
+    tab.check("restriction enregistree")
+    tab.goto("/plans/")
+    assert tab.page.get_by_role("link", name=model.title).is_visible()
+    tab.check("suivi region")
+    tab.page.get_by_role("link", name=model.title).click()
+    assert tab.page.get_by_text("Restriction en vigueur pendant cette action").is_visible()
+    tab.check("action signalee")
