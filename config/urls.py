@@ -11,6 +11,7 @@ urlpatterns = [
     path("cls/", include("mobilisation.contracts.urls")),
     path("catalogue/", include("mobilisation.catalogue.urls")),
     path("plans/", include("mobilisation.plans.urls")),
+    path("annuaire/", include("mobilisation.directory.urls")),
     path("compte/", include("mobilisation.accounts.urls")),
     path("api/v1/", include("mobilisation.api.urls")),
     path("healthz", core_views.healthz, name="healthz"),

@@ -19,6 +19,8 @@ def navigation_for(user):
         scope = user.scope
         if scope.is_ars or scope.manages_registry:
             items.append(("Suivi des plans", reverse("plans:follow_up")))
+        if scope.roles - {Role.VOLUNTEER} or user.is_superuser:
+            items.append(("Annuaire", reverse("directory:index")))
         if scope.manages_registry:
             items.append(("Ajouter un CLS", reverse("contracts:create")))
         if scope.roles - {Role.VOLUNTEER} or user.is_superuser:

@@ -29,6 +29,20 @@ class OrganisationQuerySet(models.QuerySet):
             condition |= Q(communes__in=territory_communes)
         return self.filter(pk__in=self.filter(condition).values("pk"))
 
+    def editable_by(self, user):
+        """The ARS region edits every organisation; a CLS coordinator those serving communes of their CLS."""
+        scope = getattr(user, "scope", None)
+        if scope is None:
+            return self.none()
+        if scope.manages_registry:
+            return self.all()
+        from mobilisation.accounts.enums import Role
+
+        cls_ids = scope.cls_ids_for(Role.CLS_COORDINATOR)
+        if not cls_ids:
+            return self.none()
+        return self.filter(pk__in=self.filter(communes__contracts__in=cls_ids).values("pk"))
+
 
 class Organisation(PublicIdModel):
     name = models.CharField("nom", max_length=200)
@@ -47,3 +61,8 @@ class Organisation(PublicIdModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("directory:organisation", args=[self.public_id])

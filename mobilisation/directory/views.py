@@ -1,0 +1,80 @@
+"""The directory of partner organisations: list within the user's scope, create and correct."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from mobilisation.core.exports import export_links, export_response, rejects_unknown_format, requested_format
+
+from .forms import OrganisationForm, allowed_communes_for
+from .models import Organisation, OrganisationKind
+
+HOME = ("Accueil", "/")
+DIRECTORY = ("Annuaire des partenaires", "/annuaire/")
+COLUMNS = [
+    ("Organisation", "name"),
+    ("Type", "get_kind_display"),
+    ("Département", "department.name"),
+    ("Adresse électronique", "email"),
+    ("Téléphone", "phone"),
+    ("Site internet", "website"),
+    ("Communes desservies", lambda o: ", ".join(c.name for c in o.communes.all())),
+]
+
+
+@require_GET
+@rejects_unknown_format
+def index(request):
+    organisations = Organisation.objects.visible_to(request.user).select_related("department").prefetch_related("communes").order_by("name")
+    kind = request.GET.get("type", "")
+    if kind in OrganisationKind.values:
+        organisations = organisations.filter(kind=kind)
+    if fmt := requested_format(request):
+        return export_response(rows=organisations, columns=COLUMNS, filename="annuaire-des-partenaires", fmt=fmt)
+    context = {
+        "organisations": organisations,
+        "kinds": OrganisationKind.choices,
+        "kind": kind,
+        "can_create": allowed_communes_for(request.user).exists(),
+        "editable_ids": set(Organisation.objects.editable_by(request.user).values_list("pk", flat=True)),
+        "export_links": export_links(request),
+        "breadcrumb": [HOME],
+    }
+    return render(request, "directory/index.html", context)
+
+
+@require_GET
+def organisation(request, public_id):
+    item = get_object_or_404(Organisation.objects.visible_to(request.user).select_related("department"), public_id=public_id)
+    context = {
+        "organisation": item,
+        "can_edit": Organisation.objects.editable_by(request.user).filter(pk=item.pk).exists(),
+        "led_actions": item.led_actions.filter(plan__in=_visible_plans(request.user)).select_related("plan__cls"),
+        "breadcrumb": [HOME, DIRECTORY],
+    }
+    return render(request, "directory/organisation.html", context)
+
+
+def _visible_plans(user):
+    from mobilisation.plans.models import Plan
+
+    return Plan.objects.visible_to(user)
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, public_id=None):
+    allowed = allowed_communes_for(request.user)
+    if public_id is None:
+        if not allowed.exists():
+            raise Http404("Page introuvable")
+        item = Organisation()
+    else:
+        item = get_object_or_404(Organisation.objects.editable_by(request.user), public_id=public_id)
+    form = OrganisationForm(request.POST or None, instance=item, allowed_communes=allowed)
+    if request.method == "POST" and form.is_valid():
+        item = form.save()
+        messages.success(request, f"L’organisation « {item.name} » est enregistrée.")
+        return redirect(item.get_absolute_url())
+    title = "Modifier l’organisation" if item.pk else "Ajouter une organisation partenaire"
+    return render(request, "directory/edit.html", {"form": form, "title": title, "breadcrumb": [HOME, DIRECTORY]})
