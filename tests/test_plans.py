@@ -386,3 +386,31 @@ def test_plan_page_query_budget_does_not_grow_with_actions(login, coordinator_di
         services.adopt_action_model(plan=plan, action_model=model, by=coordinator_dinan)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(plan.get_absolute_url())
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "ods"])
+def test_plan_actions_and_follow_up_export(login, coordinator_dinan, ars_region, plan, adopted, fmt):
+    response = login(coordinator_dinan).get(plan.get_absolute_url(), {"format": fmt})
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    if fmt == "csv":
+        text = response.content.decode("utf-8-sig")
+        assert adopted.title in text and "Restriction en vigueur" in text
+    follow = login(ars_region).get(reverse("plans:follow_up"), {"format": fmt})
+    assert follow.status_code == 200
+    if fmt == "csv":
+        assert "CLS de Dinan Agglomération" in follow.content.decode("utf-8-sig")
+    assert login(coordinator_dinan).get(plan.get_absolute_url(), {"format": "pdf"}).status_code == 400
+
+
+def test_double_submitted_action_and_funding_forms_create_one_record(login, coordinator_dinan, plan, adopted):
+    client = login(coordinator_dinan)
+    token = "6f1c1f9e-8a5f-4a53-9a57-2f6a2b0d6c11"
+    for _ in range(2):
+        client.post(reverse("plans:new_action", args=[plan.public_id]), action_form(plan, submission_token=token))
+    assert plan.actions.filter(origin="nouvelle").count() == 1
+    line = plan.mobilisation.resources.funding_lines().first()
+    data = {"funding_line": line.pk, "amount": "100", "justification": "x", "submission_token": "0b7f3c52-1d1e-4a4e-8f0e-6c1f6e9b2a10"}
+    first = client.post(reverse("plans:ask_funding", args=[adopted.public_id]), data)
+    second = client.post(reverse("plans:ask_funding", args=[adopted.public_id]), data)
+    assert first["Location"] == second["Location"]
+    assert FundingRequest.objects.count() == 1

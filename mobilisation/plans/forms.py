@@ -1,6 +1,7 @@
 """Forms of the plans: diagnosis, actions, indicators, budget, funding, COPIL, messages, restrictions."""
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -104,6 +105,8 @@ class PlannedActionForm(VersionedFormMixin, BaseModelForm):
         self.fields["partners"].queryset = organisations
         self.fields["modalities"].queryset = Modality.objects.all()
         self.add_version_field()
+        if not self.instance.pk:
+            self.fields["submission_token"] = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4())
 
     def clean_communes(self):
         communes = self.cleaned_data["communes"]
@@ -173,11 +176,12 @@ class FundingRequestForm(BaseForm):
         max_length=300,
         help_text="Autres financeurs et montants, par exemple « Commune : 2 000 € ».",
     )
-    request_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, action, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["funding_line"].queryset = Resource.objects.funding_lines().filter(mobilisation=action.plan.mobilisation)
+        self.fields["submission_token"].initial = uuid.uuid4()
 
 
 class InstructionForm(BaseForm):

@@ -201,6 +201,7 @@ class PlannedAction(PublicIdModel):
     status = models.CharField("état", max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED)
     copil_verdict = models.CharField("avis du COPIL", max_length=12, choices=CopilVerdict.choices, default=CopilVerdict.PENDING)
     version = models.PositiveIntegerField("version", default=1)
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)  # one record per form sent
 
     objects = PlannedActionQuerySet.as_manager()
 
@@ -379,6 +380,7 @@ class FundingRequest(PublicIdModel):
     )
     usage_report = models.TextField("compte rendu d’utilisation", blank=True)
     usage_reported_at = models.DateTimeField("compte rendu le", null=True, blank=True)
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)  # one record per form sent
 
     objects = FundingRequestQuerySet.as_manager()
 

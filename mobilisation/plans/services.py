@@ -132,12 +132,26 @@ def adopt_action_model(*, plan, action_model, by):
 
 
 @transaction.atomic
-def save_planned_action(*, action, m2m, by):
-    """Create or update an action of the plan from its form (m2m: field name -> values)."""
+def save_planned_action(*, action, m2m, by, submission_token=None):
+    """Create or update an action of the plan from its form (m2m: field name -> values).
+
+    A creation form sent twice (double click, replayed request) carries the same token and creates one action.
+    """
     creating = action.pk is None
+    if creating and submission_token:
+        existing = PlannedAction.objects.filter(submission_token=submission_token, plan=action.plan).first()
+        if existing is not None:
+            return existing
+        action.submission_token = submission_token
     if not creating:
         action.version += 1
-    action.save()
+    try:
+        with transaction.atomic():
+            action.save()
+    except IntegrityError:
+        if creating and submission_token:  # the twin request won the race
+            return PlannedAction.objects.get(submission_token=submission_token)
+        raise
     for name, values in m2m.items():
         getattr(action, name).set(values)
     record(action.plan, by, f"{'Action ajoutée' if creating else 'Action modifiée'} : {action.title}")
@@ -182,10 +196,27 @@ def add_progress(*, indicator, date, value, comment, by):
 
 
 @transaction.atomic
-def request_funding(*, action, funding_line, amount, justification, cofunding, by):
-    request = FundingRequest.objects.create(
-        action=action, funding_line=funding_line, amount_requested=amount, justification=justification, cofunding=cofunding, requested_by=by
-    )
+def request_funding(*, action, funding_line, amount, justification, cofunding, by, submission_token=None):
+    """Ask for funding; a form sent twice with the same token creates one request."""
+    if submission_token:
+        existing = FundingRequest.objects.filter(submission_token=submission_token, action=action).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            request = FundingRequest.objects.create(
+                action=action,
+                funding_line=funding_line,
+                amount_requested=amount,
+                justification=justification,
+                cofunding=cofunding,
+                requested_by=by,
+                submission_token=submission_token,
+            )
+    except IntegrityError:
+        if submission_token:
+            return FundingRequest.objects.get(submission_token=submission_token)
+        raise
     record(action.plan, by, f"Demande de financement de {amount} € ({funding_line}) pour « {action.title} »")
     notify(
         recipients=delegation_emails(action.plan.cls),

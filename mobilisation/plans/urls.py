@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, ars, funding, plan
+from .views import actions, ars, document, funding, plan
 
 app_name = "plans"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("restrictions/", ars.restrictions, name="restrictions"),
     path("cls/<uuid:cls_id>/<slug:slug>/", plan.start, name="start"),
     path("<uuid:public_id>/", plan.detail, name="plan"),
+    path("<uuid:public_id>/document.pdf", document.plan_pdf, name="plan_pdf"),
     path("<uuid:public_id>/diagnostic/", plan.diagnosis, name="diagnosis"),
     path("<uuid:public_id>/statut/", plan.move, name="move"),
     path("<uuid:public_id>/fiches-actions/", plan.existing_actions, name="existing_actions"),

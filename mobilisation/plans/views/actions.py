@@ -65,7 +65,9 @@ def edit(request, public_id=None, action_id=None):
     form = PlannedActionForm(request.POST or None, instance=action, plan=plan)
     if request.method == "POST" and form.is_valid():
         m2m = {name: form.cleaned_data[name] for name in ["publics", "communes", "partners", "modalities", "resources"]}
-        action = services.save_planned_action(action=form.save(commit=False), m2m=m2m, by=request.user)
+        action = services.save_planned_action(
+            action=form.save(commit=False), m2m=m2m, by=request.user, submission_token=form.cleaned_data.get("submission_token")
+        )
         messages.success(request, f"L’action « {action.title} » est enregistrée.")
         return redirect(action.get_absolute_url())
     title = "Modifier l’action" if action.pk else ("Adapter une fiche action du CLS" if action.existing_action_id else "Créer une action")

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mobilisation.catalogue.models import Mobilisation
+from mobilisation.core.exports import export_links, export_response, rejects_unknown_format, requested_format
 from mobilisation.territories.models import Department
 
 from ..forms import RestrictionForm
@@ -14,7 +15,28 @@ from ..models import FundingRequest, Plan, PlannedAction, RestrictionPeriod
 from .common import HOME
 
 
+class Row(dict):
+    """A row of the follow-up table, readable by templates (row.plan) and export accessors alike."""
+
+    __getattr__ = dict.__getitem__
+
+
+FOLLOW_UP_COLUMNS = [
+    ("CLS", "plan.cls.name"),
+    ("Département", "plan.cls.department.name"),
+    ("Mobilisation", "plan.mobilisation.title"),
+    ("Statut", "plan.get_status_display"),
+    ("Actions", "plan.actions_total"),
+    ("Actions axe A", "plan.axis_a"),
+    ("Actions axe B", "plan.axis_b"),
+    ("Actions touchées par une restriction", "restricted"),
+    ("Financements demandés (€)", lambda row: row["funding"].get("asked") or 0),
+    ("Financements accordés (€)", lambda row: row["funding"].get("granted") or 0),
+]
+
+
 @require_GET
+@rejects_unknown_format
 def follow_up(request):
     """The plans the user may read, with their figures; a delegation sees its department, the region all four."""
     plans = (
@@ -36,7 +58,9 @@ def follow_up(request):
     restricted = dict(
         PlannedAction.objects.visible_to(request.user).restricted().values("plan").annotate(total=Count("pk")).values_list("plan", "total")
     )
-    rows = [{"plan": plan, "funding": funding.get(plan.pk, {}), "restricted": restricted.get(plan.pk, 0)} for plan in plans]
+    rows = [Row(plan=plan, funding=funding.get(plan.pk, {}), restricted=restricted.get(plan.pk, 0)) for plan in plans]
+    if fmt := requested_format(request):
+        return export_response(rows=rows, columns=FOLLOW_UP_COLUMNS, filename="suivi-des-plans", fmt=fmt)
     departments = Department.objects.annotate(
         plans_total=Count("contracts__plans", filter=Q(contracts__plans__in=Plan.objects.visible_to(request.user)), distinct=True)
     )
@@ -49,6 +73,7 @@ def follow_up(request):
         .select_related("plan__cls", "action_model")
         .order_by("plan__cls__name", "title"),
         "mobilisations": Mobilisation.objects.visible_to(request.user),
+        "export_links": export_links(request),
         "breadcrumb": [HOME],
     }
     return render(request, "plans/follow_up.html", context)

@@ -23,6 +23,7 @@ def ask(request, action_id):
             justification=data["justification"],
             cofunding=data["cofunding"],
             by=request.user,
+            submission_token=data["submission_token"],
         )
         messages.success(request, "Votre demande de financement est transmise à la délégation départementale de l’ARS.")
         return redirect(funding.get_absolute_url())

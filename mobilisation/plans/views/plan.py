@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mobilisation.catalogue.models import Mobilisation
+from mobilisation.core.exports import export_links, export_response, rejects_unknown_format, requested_format
 
 from .. import services
 from ..enums import PlanStatus
@@ -47,10 +48,30 @@ def plan_actions(plan):
     )
 
 
+ACTION_COLUMNS = [
+    ("Axe", "theme.axis.code"),
+    ("Thème", "theme.title"),
+    ("Action", "title"),
+    ("Origine", "get_origin_display"),
+    ("Début", "start"),
+    ("Fin", "end"),
+    ("Modalités", lambda a: ", ".join(m.label for m in a.modalities.all())),
+    ("Organisation pilote", "lead_organisation.name"),
+    ("État", "get_status_display"),
+    ("Avis du COPIL", "get_copil_verdict_display"),
+    ("Restriction en vigueur", lambda a: "oui" if a.restricted else "non"),
+    ("Modèle modifié depuis l’adoption", lambda a: "oui" if a.model_changed else "non"),
+    ("Financements demandés (€)", lambda a: a.asked or 0),
+]
+
+
 @require_GET
+@rejects_unknown_format
 def detail(request, public_id):
     plan = plan_for(request, public_id)
     actions = list(plan_actions(plan))
+    if fmt := requested_format(request):
+        return export_response(rows=actions, columns=ACTION_COLUMNS, filename=f"plan-{plan.cls.slug}-{plan.mobilisation.slug}", fmt=fmt)
     axes = {}
     for action in actions:
         axes.setdefault(action.theme.axis, []).append(action)
@@ -77,6 +98,7 @@ def detail(request, public_id):
         "can_discuss": Plan.objects.discussable_by(request.user).filter(pk=plan.pk).exists(),
         "transitions": [(status, label) for status, label in plan.allowed_transitions().items() if status != PlanStatus.ADOPTED],
         "message_form": MessageForm(),
+        "export_links": export_links(request),
         "breadcrumb": plan_crumbs(plan),
     }
     return render(request, "plans/plan.html", context)

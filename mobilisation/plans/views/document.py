@@ -1,0 +1,58 @@
+"""The action plan as a PDF document, to send to the COPIL and the ARS."""
+
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from ..models import BudgetLine, FundingRequest
+from .common import plan_for
+from .plan import plan_actions, territory_figures
+
+
+def budget_rows(actions):
+    """Expenses and co-funding of each action, from its prefetched budget lines, and the plan's totals."""
+    rows = []
+    for action in actions:
+        lines = action.budget_lines.all()
+        expenses = sum((line.amount for line in lines if line.kind == BudgetLine.Kind.EXPENSE), 0)
+        cofunding = sum((line.amount for line in lines if line.kind == BudgetLine.Kind.COFUNDING), 0)
+        rows.append({"action": action, "expenses": expenses, "cofunding": cofunding, "asked": action.asked or 0})
+    totals = {key: sum((row[key] for row in rows), 0) for key in ["expenses", "cofunding", "asked"]}
+    return rows, totals
+
+
+def render_pdf(html):
+    # Everything the document needs is in the HTML: refuse every fetch, so no content can reach out.
+    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf(pdf_tags=True)
+
+
+@require_GET
+def plan_pdf(request, public_id):
+    plan = plan_for(request, public_id)
+    actions = list(plan_actions(plan).prefetch_related("communes", "partners", "budget_lines"))
+    axes = {}
+    for action in actions:
+        axes.setdefault(action.theme.axis, {}).setdefault(action.theme, []).append(action)
+    budget, budget_totals = budget_rows(actions)
+    funding = FundingRequest.objects.filter(action__plan=plan)
+    context = {
+        "plan": plan,
+        "delegation": plan.cls.ars_delegation,
+        "generated_at": timezone.localtime(),
+        "figures": territory_figures(plan),
+        "axes": axes,
+        "actions_total": len(actions),
+        "budget": budget,
+        "budget_totals": budget_totals,
+        "funding": funding.totals(),
+        "funding_requests": funding.select_related("action", "funding_line").order_by(
+            "action__theme__axis__order", "action__theme__order", "action__title", "created_at"
+        ),
+        "meetings": plan.copil_meetings.prefetch_related("decisions__action"),
+    }
+    pdf = render_pdf(render_to_string("plans/plan_pdf.html", context))
+    filename = f"plan-{plan.cls.slug}-{plan.mobilisation.slug}.pdf"
+    return HttpResponse(pdf, content_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
