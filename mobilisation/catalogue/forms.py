@@ -1,9 +1,9 @@
 """Catalogue forms: public filters, and the ARS region's edit forms."""
 
 from django import forms
-from django.utils.text import slugify
 
 from mobilisation.core.forms import BaseForm, BaseModelForm
+from mobilisation.core.text import unique_slug
 
 from .models import ActionModel, Axis, Mobilisation, Modality, Resource, TargetPublic, Theme
 
@@ -139,12 +139,7 @@ class ActionModelForm(BaseModelForm):
         action = super().save(commit=False)
         action.mobilisation = self.mobilisation
         if not action.slug:
-            base = slugify(action.title)[:70] or "action"
-            slug, n = base, 1
-            while ActionModel.objects.filter(mobilisation=self.mobilisation, slug=slug).exists():
-                n += 1
-                slug = f"{base}-{n}"
-            action.slug = slug
+            action.slug = unique_slug(ActionModel.objects.filter(mobilisation=self.mobilisation), action.title, fallback="action")
         return action
 
 
@@ -170,12 +165,7 @@ class ResourceForm(BaseModelForm):
         resource = super().save(commit=False)
         resource.mobilisation = self.mobilisation
         if not resource.slug:
-            base = slugify(resource.title)[:70] or "ressource"
-            slug, n = base, 1
-            while Resource.objects.filter(mobilisation=self.mobilisation, slug=slug).exists():
-                n += 1
-                slug = f"{base}-{n}"
-            resource.slug = slug
+            resource.slug = unique_slug(Resource.objects.filter(mobilisation=self.mobilisation), resource.title, fallback="ressource")
         if commit:
             resource.save()
         return resource
