@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEMO ?= 1
 CHROMIUM ?= /usr/bin/chromium
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
 # ldconfig lives in /sbin, outside the PATH of ordinary users on Debian.
 LDCONFIG := $(or $(shell command -v ldconfig),/sbin/ldconfig)
 
@@ -34,7 +34,7 @@ install-test: system-deps $(VENV)/.test-deps node_modules/.installed browser
 
 # WeasyPrint (the plan as PDF) renders text with Pango, a system library pip cannot install.
 system-deps:
-	@if ! $(LDCONFIG) -p | grep -q libpangoft2-1.0; then \
+	@if ! $(LDCONFIG) -p | grep -q libpangoft2-1.0 || [ ! -d /usr/share/fonts/truetype/liberation ]; then \
 		if [ "$$(id -u)" = "0" ]; then \
 			echo "Installation de Pango pour WeasyPrint (paquets Debian)…"; \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \

@@ -8,7 +8,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mobilisation.catalogue.models import Mobilisation
 from mobilisation.core.exports import export_links, export_response, rejects_unknown_format, requested_format
-from mobilisation.territories.models import Department
 
 from ..forms import RestrictionForm
 from ..models import FundingRequest, Plan, PlannedAction, RestrictionPeriod
@@ -21,6 +20,25 @@ class Row(dict):
     __getattr__ = dict.__getitem__
 
 
+THEME_CODES = ["A1", "A2", "A3", "B1", "B2"]
+
+
+def department_figures(rows):
+    """The same figures summed per department, for the region's view of its four departments."""
+    figures = {}
+    for row in rows:
+        department = row["plan"].cls.department
+        item = figures.setdefault(
+            department.code, {"department": department, "plans": 0, "actions": 0, "restricted": 0, "asked": 0, "granted": 0}
+        )
+        item["plans"] += 1
+        item["actions"] += row["plan"].actions_total
+        item["restricted"] += row["restricted"]
+        item["asked"] += row["funding"].get("asked") or 0
+        item["granted"] += row["funding"].get("granted") or 0
+    return [figures[code] for code in sorted(figures)]
+
+
 FOLLOW_UP_COLUMNS = [
     ("CLS", "plan.cls.name"),
     ("Département", "plan.cls.department.name"),
@@ -29,6 +47,7 @@ FOLLOW_UP_COLUMNS = [
     ("Actions", "plan.actions_total"),
     ("Actions axe A", "plan.axis_a"),
     ("Actions axe B", "plan.axis_b"),
+    *[(f"Actions {code}", f"plan.theme_{code}") for code in THEME_CODES],
     ("Actions touchées par une restriction", "restricted"),
     ("Financements demandés (€)", lambda row: row["funding"].get("asked") or 0),
     ("Financements accordés (€)", lambda row: row["funding"].get("granted") or 0),
@@ -46,6 +65,7 @@ def follow_up(request):
             actions_total=Count("actions", distinct=True),
             axis_a=Count("actions", filter=Q(actions__theme__axis__code="A"), distinct=True),
             axis_b=Count("actions", filter=Q(actions__theme__axis__code="B"), distinct=True),
+            **{f"theme_{code}": Count("actions", filter=Q(actions__theme__code=code), distinct=True) for code in THEME_CODES},
         )
         .order_by("cls__department", "cls__name")
     )
@@ -58,12 +78,18 @@ def follow_up(request):
     restricted = dict(
         PlannedAction.objects.visible_to(request.user).restricted().values("plan").annotate(total=Count("pk")).values_list("plan", "total")
     )
-    rows = [Row(plan=plan, funding=funding.get(plan.pk, {}), restricted=restricted.get(plan.pk, 0)) for plan in plans]
+    rows = [
+        Row(
+            plan=plan,
+            funding=funding.get(plan.pk, {}),
+            restricted=restricted.get(plan.pk, 0),
+            themes=[(code, getattr(plan, f"theme_{code}")) for code in THEME_CODES],
+        )
+        for plan in plans
+    ]
     if fmt := requested_format(request):
         return export_response(rows=rows, columns=FOLLOW_UP_COLUMNS, filename="suivi-des-plans", fmt=fmt)
-    departments = Department.objects.annotate(
-        plans_total=Count("contracts__plans", filter=Q(contracts__plans__in=Plan.objects.visible_to(request.user)), distinct=True)
-    )
+    departments = department_figures(rows)
     context = {
         "rows": rows,
         "departments": departments,

@@ -4,8 +4,6 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from ..models import BudgetLine, FundingRequest
 from .common import plan_for
@@ -25,6 +23,10 @@ def budget_rows(actions):
 
 
 def render_pdf(html):
+    # Imported here: WeasyPrint loads Pango (a system library) on import, which the rest of the site does not need.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
     # Everything the document needs is in the HTML: refuse every fetch, so no content can reach out.
     return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf(pdf_tags=True)
 
