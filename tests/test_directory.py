@@ -11,7 +11,13 @@ pytestmark = pytest.mark.django_db
 
 
 def organisation_form(**changes):
-    data = {"name": "Association Bien vieillir en Rance", "kind": "association", "department": "22", "communes": ["22050"], "phone": "02 96 00 00 00"}
+    data = {
+        "name": "Association Bien vieillir en Rance",
+        "kind": "association",
+        "department": "22",
+        "communes": ["22050"],
+        "phone": "02 96 00 00 00",
+    }
     data.update(changes)
     return data
 
