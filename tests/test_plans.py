@@ -414,3 +414,17 @@ def test_double_submitted_action_and_funding_forms_create_one_record(login, coor
     second = client.post(reverse("plans:ask_funding", args=[adopted.public_id]), data)
     assert first["Location"] == second["Location"]
     assert FundingRequest.objects.count() == 1
+
+
+def test_indicator_target_and_restrictions_export(login, coordinator_dinan, ars_region, adopted):
+    indicator = adopted.indicators.first()
+    client = login(coordinator_dinan)
+    client.post(reverse("plans:set_target", args=[adopted.public_id, indicator.pk]), {"target": "250"})
+    indicator.refresh_from_db()
+    assert indicator.target == Decimal("250")
+    bad = client.post(reverse("plans:set_target", args=[adopted.public_id, indicator.pk]), {"target": "-4"}, follow=True)
+    assert "rien n’a été enregistré" in page_text(bad)
+    assert login(ars_region).post(reverse("plans:set_target", args=[adopted.public_id, indicator.pk]), {"target": "1"}).status_code == 302
+    RestrictionPeriod.objects.create(kind="couvre_feu", label="=cmd|' /C calc'!A0", start=datetime.date(2026, 12, 1))
+    export = login(ars_region).get(reverse("plans:restrictions"), {"format": "csv"}).content.decode("utf-8-sig")
+    assert "'=cmd" in export

@@ -24,6 +24,7 @@ urlpatterns = [
     path("actions/<uuid:action_id>/modele/", actions.model_changes, name="model_changes"),
     path("actions/<uuid:action_id>/indicateurs/", actions.add_indicator, name="add_indicator"),
     path("actions/<uuid:action_id>/indicateurs/<int:indicator_id>/avancement/", actions.add_progress, name="add_progress"),
+    path("actions/<uuid:action_id>/indicateurs/<int:indicator_id>/cible/", actions.set_target, name="set_target"),
     path("actions/<uuid:action_id>/budget/", actions.add_budget_line, name="add_budget_line"),
     path("actions/<uuid:action_id>/financement/", funding.ask, name="ask_funding"),
     path("financements/<uuid:public_id>/", funding.detail, name="funding_request"),

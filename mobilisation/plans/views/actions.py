@@ -8,7 +8,7 @@ from mobilisation.catalogue.models import ActionModel
 
 from .. import services
 from ..enums import ActionOrigin, ActionStatus
-from ..forms import BudgetLineForm, IndicatorForm, PlannedActionForm, ProgressForm
+from ..forms import BudgetLineForm, IndicatorForm, IndicatorTargetForm, PlannedActionForm, ProgressForm
 from ..models import ExistingAction, Plan, PlannedAction
 from .common import action_crumbs, action_for, plan_crumbs, plan_for, run
 
@@ -164,6 +164,19 @@ def add_progress(request, action_id, indicator_id):
         return _render_with_error(request, action, form=form)
     services.add_progress(indicator=indicator, by=request.user, **form.cleaned_data)
     messages.success(request, f"Avancement de « {indicator.name} » enregistré.")
+    return redirect(action.get_absolute_url() + "#indicateurs")
+
+
+@require_POST
+def set_target(request, action_id, indicator_id):
+    action = action_for(request, action_id, editable=True)
+    indicator = get_object_or_404(action.indicators, pk=indicator_id)
+    form = IndicatorTargetForm(request.POST)
+    if not form.is_valid():
+        return _render_with_error(request, action, form=form)
+    indicator.target = form.cleaned_data["target"]
+    indicator.save(update_fields=["target"])
+    messages.success(request, f"Cible de « {indicator.name} » enregistrée.")
     return redirect(action.get_absolute_url() + "#indicateurs")
 
 

@@ -105,7 +105,18 @@ def follow_up(request):
     return render(request, "plans/follow_up.html", context)
 
 
+RESTRICTION_COLUMNS = [
+    ("Mesure", "get_kind_display"),
+    ("Intitulé", "label"),
+    ("Département", lambda p: p.department.name if p.department else "national"),
+    ("Début", "start"),
+    ("Fin", "end"),
+    ("Modalités impossibles", lambda p: ", ".join(m.label for m in p.blocked_modalities.all())),
+]
+
+
 @require_http_methods(["GET", "POST"])
+@rejects_unknown_format
 def restrictions(request):
     can_edit = getattr(request.user, "scope", None) is not None and request.user.scope.manages_registry
     form = RestrictionForm(request.POST or None) if can_edit else None
@@ -121,4 +132,7 @@ def restrictions(request):
             )
             return redirect("plans:restrictions")
     periods = RestrictionPeriod.objects.visible_to(request.user).select_related("department").prefetch_related("blocked_modalities")
-    return render(request, "plans/restrictions.html", {"form": form, "periods": periods, "breadcrumb": [HOME]})
+    if request.method == "GET" and (fmt := requested_format(request)):
+        return export_response(rows=periods, columns=RESTRICTION_COLUMNS, filename="periodes-de-restriction", fmt=fmt)
+    context = {"form": form, "periods": periods, "export_links": export_links(request), "breadcrumb": [HOME]}
+    return render(request, "plans/restrictions.html", context)
