@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONCE, NONE, SELF
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -154,6 +154,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
+        # Style attributes only (never <style> elements or scripts): the DSFR and Leaflet scripts set them at run time.
+        "style-src-attr": [SELF, UNSAFE_INLINE],
+        "style-src-elem": [SELF],
         "img-src": [SELF, "data:", *env_list("CSP_IMG_EXTRA")],
         "font-src": [SELF],
         "connect-src": [SELF],
