@@ -33,6 +33,21 @@ class UserAdmin(RegionAdmin, DjangoUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "first_name", "last_name", "password1", "password2"]})]
     readonly_fields = ["last_login", "date_joined"]
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        # Only a superuser manages superusers: the ARS region could otherwise take one over.
+        return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return self.add_fieldsets

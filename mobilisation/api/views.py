@@ -27,6 +27,7 @@ class DepartmentViewSet(PublicReadOnlyViewSet):
     model = Department
     serializer_class = serializers.DepartmentSerializer
     lookup_field = "code"
+    lookup_value_regex = "[0-9]{2}[0-9AB]?"
 
 
 @extend_schema_view(list=extend_schema(summary="EPCI ayant au moins une commune en Bretagne"), retrieve=extend_schema(summary="Un EPCI"))
@@ -35,6 +36,7 @@ class EpciViewSet(PublicReadOnlyViewSet):
     serializer_class = serializers.EpciSerializer
     filterset_class = filters.EpciFilter
     lookup_field = "siren"
+    lookup_value_regex = "[0-9]{9}"
 
     def get_queryset(self):
         return super().get_queryset().order_by("name")
@@ -46,6 +48,7 @@ class CommuneViewSet(PublicReadOnlyViewSet):
     serializer_class = serializers.CommuneSerializer
     filterset_class = filters.CommuneFilter
     lookup_field = "insee_code"
+    lookup_value_regex = "[0-9][0-9AB][0-9]{3}"
 
     def get_queryset(self):
         return super().get_queryset().order_by("insee_code")
@@ -59,6 +62,7 @@ class ClsViewSet(PublicReadOnlyViewSet):
     filterset_class = filters.ClsFilter
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
+    lookup_value_regex = "[0-9a-fA-F-]{36}"
 
     def get_queryset(self):
         return (
@@ -82,6 +86,7 @@ class MobilisationViewSet(PublicReadOnlyViewSet):
     model = Mobilisation
     serializer_class = serializers.MobilisationSerializer
     lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
 
 
 @extend_schema_view(list=extend_schema(summary="Modèles d’action du catalogue"), retrieve=extend_schema(summary="Un modèle d’action"))
@@ -91,6 +96,7 @@ class ActionModelViewSet(PublicReadOnlyViewSet):
     filterset_class = filters.ActionModelFilter
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
+    lookup_value_regex = "[0-9a-fA-F-]{36}"
 
     def get_queryset(self):
         return super().get_queryset().select_related("mobilisation", "theme__axis").prefetch_related("modalities", "publics", "resources")
@@ -102,6 +108,7 @@ class ResourceViewSet(PublicReadOnlyViewSet):
     serializer_class = serializers.ResourceSerializer
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
+    lookup_value_regex = "[0-9a-fA-F-]{36}"
 
 
 class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -110,6 +117,7 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.IsAuthenticated]
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
+    lookup_value_regex = "[0-9a-fA-F-]{36}"
     model = None
 
     def get_queryset(self):

@@ -45,7 +45,23 @@ class CatalogueFilterForm(BaseForm):
         return queryset.distinct()
 
 
-class LinesField(forms.CharField):
+class TextLinesMixin:
+    """Check the raw text (null characters, total length) before it is split into a list."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators = []  # Django's CharField validators would see the list, not the text
+
+    def raw_text(self, value):
+        value = value or ""
+        if "\x00" in value:
+            raise forms.ValidationError("Le texte contient un caractère non autorisé.")
+        if self.max_length and len(value) > self.max_length:
+            raise forms.ValidationError(f"Le texte est trop long ({self.max_length} caractères au plus).")
+        return value
+
+
+class LinesField(TextLinesMixin, forms.CharField):
     """One item per line."""
 
     widget = forms.Textarea(attrs={"rows": 3})
@@ -54,10 +70,10 @@ class LinesField(forms.CharField):
         return "\n".join(value) if isinstance(value, list) else value
 
     def to_python(self, value):
-        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+        return [line.strip()[:200] for line in self.raw_text(value).splitlines() if line.strip()]
 
 
-class IndicatorsField(forms.CharField):
+class IndicatorsField(TextLinesMixin, forms.CharField):
     """One indicator per line, written « name | unit »."""
 
     widget = forms.Textarea(attrs={"rows": 3})
@@ -69,7 +85,7 @@ class IndicatorsField(forms.CharField):
 
     def to_python(self, value):
         indicators = []
-        for line in (value or "").splitlines():
+        for line in self.raw_text(value).splitlines():
             if not line.strip():
                 continue
             name, _, unit = line.partition("|")

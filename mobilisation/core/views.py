@@ -2,7 +2,7 @@
 
 import sys
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
@@ -31,7 +31,7 @@ healthz.login_required = False
 def server_error(request):
     """500 handler; a database outage gets the 503 page, rendered without touching the database."""
     exc = sys.exception()
-    if isinstance(exc, DatabaseError):
+    if isinstance(exc, OperationalError | InterfaceError):  # the database is unreachable, not a bad value
         return database_unavailable_response()
     return HttpResponse(render_to_string("500.html"), status=500)
 

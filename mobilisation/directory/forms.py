@@ -3,7 +3,7 @@
 from django import forms
 
 from mobilisation.core.forms import BaseModelForm
-from mobilisation.territories.models import Commune
+from mobilisation.territories.models import Commune, Department
 
 from .models import Organisation
 
@@ -21,6 +21,7 @@ class OrganisationForm(BaseModelForm):
         super().__init__(*args, **kwargs)
         self.fields["communes"].queryset = allowed_communes.order_by("name")
         self.fields["communes"].required = True
+        self.fields["department"].queryset = Department.objects.filter(communes__in=allowed_communes).distinct()
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()

@@ -41,7 +41,9 @@ class OrganisationQuerySet(models.QuerySet):
         cls_ids = scope.cls_ids_for(Role.CLS_COORDINATOR)
         if not cls_ids:
             return self.none()
-        return self.filter(pk__in=self.filter(communes__contracts__in=cls_ids).values("pk"))
+        # Only organisations working entirely within the coordinator's CLS: others are shared with other CLS.
+        outside = Commune.objects.exclude(contracts__in=cls_ids)
+        return self.filter(pk__in=self.filter(communes__contracts__in=cls_ids).values("pk")).exclude(communes__in=outside)
 
 
 class Organisation(PublicIdModel):

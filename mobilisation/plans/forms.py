@@ -137,6 +137,8 @@ class ActionStatusForm(BaseForm):
 
 
 class IndicatorForm(BaseModelForm):
+    target = forms.DecimalField(label="Cible", max_digits=12, decimal_places=2, min_value=0, required=False)
+
     class Meta:
         model = Indicator
         fields = ["name", "unit", "target"]

@@ -54,12 +54,16 @@ class PlanQuerySet(models.QuerySet):
     def editable_by(self, user):
         return self.filter(cls__in=plannable_cls(user))
 
+    def writable_by(self, user):
+        """Plans the user may still change: a closed plan is read-only."""
+        return self.editable_by(user).exclude(status=PlanStatus.CLOSED)
+
     def copil_recordable_by(self, user):
         """COPIL decisions are recorded by the CLS coordinator or its elected official."""
         scope = getattr(user, "scope", None)
         if scope is None:
             return self.none()
-        return self.filter(cls__in=scope.cls_ids_for(Role.CLS_COORDINATOR, Role.ELECTED_OFFICIAL))
+        return self.filter(cls__in=scope.cls_ids_for(Role.CLS_COORDINATOR, Role.ELECTED_OFFICIAL)).exclude(status=PlanStatus.CLOSED)
 
     def discussable_by(self, user):
         """The exchange on a plan is between its CLS team and the ARS (delegation of the department, region)."""

@@ -150,7 +150,7 @@ def save_planned_action(*, action, m2m, by, submission_token=None):
             action.save()
     except IntegrityError:
         if creating and submission_token:  # the twin request won the race
-            return PlannedAction.objects.get(submission_token=submission_token)
+            return PlannedAction.objects.get(submission_token=submission_token, plan=action.plan)
         raise
     for name, values in m2m.items():
         getattr(action, name).set(values)
@@ -198,6 +198,8 @@ def add_progress(*, indicator, date, value, comment, by):
 @transaction.atomic
 def request_funding(*, action, funding_line, amount, justification, cofunding, by, submission_token=None):
     """Ask for funding; a form sent twice with the same token creates one request."""
+    if action.plan.status == PlanStatus.CLOSED or action.status == ActionStatus.ABANDONED or action.copil_verdict == CopilVerdict.REJECTED:
+        raise ValidationError("On ne demande pas de financement pour une action abandonnée, rejetée par le COPIL ou d’un plan clos.")
     if submission_token:
         existing = FundingRequest.objects.filter(submission_token=submission_token, action=action).first()
         if existing is not None:
@@ -215,7 +217,7 @@ def request_funding(*, action, funding_line, amount, justification, cofunding, b
             )
     except IntegrityError:
         if submission_token:
-            return FundingRequest.objects.get(submission_token=submission_token)
+            return FundingRequest.objects.get(submission_token=submission_token, action=action)
         raise
     record(action.plan, by, f"Demande de financement de {amount} € ({funding_line}) pour « {action.title} »")
     notify(
@@ -288,6 +290,14 @@ def record_copil(*, plan, date, attendees, notes, adopt_plan, adopted_actions, r
         raise ValidationError(f"Le plan est « {plan.get_status_display()} » : le COPIL ne peut l’adopter que s’il lui a été soumis.")
     if set(adopted_actions) & set(rejected_actions):
         raise ValidationError("Une même action ne peut pas être à la fois adoptée et rejetée.")
+    if any(action.plan_id != plan.pk for action in [*adopted_actions, *rejected_actions]):
+        raise ValidationError("Ces actions n’appartiennent pas à ce plan.")
+    done = [a.title for a in rejected_actions if a.status == ActionStatus.DONE]
+    if done:
+        raise ValidationError(f"Une action réalisée ne peut plus être rejetée : {', '.join(done)}.")
+    abandoned = [a.title for a in adopted_actions if a.status == ActionStatus.ABANDONED]
+    if abandoned:
+        raise ValidationError(f"Une action abandonnée ne peut pas être adoptée : {', '.join(abandoned)}.")
     meeting = CopilMeeting.objects.create(plan=plan, date=date, attendees=attendees, notes=notes, recorded_by=by)
     record(plan, by, f"Réunion du COPIL du {date:%d/%m/%Y} enregistrée")
     for action in adopted_actions:

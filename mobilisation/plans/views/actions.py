@@ -53,7 +53,8 @@ def edit(request, public_id=None, action_id=None):
         action = PlannedAction(plan=plan, origin=ActionOrigin.NEW)
         fiche_id = request.GET.get("fiche") or request.POST.get("fiche")
         if fiche_id:
-            fiche = get_object_or_404(ExistingAction.objects.filter(cls=plan.cls), pk=fiche_id if str(fiche_id).isdigit() else 0)
+            fiche_pk = int(fiche_id) if fiche_id.isascii() and fiche_id.isdigit() and len(fiche_id) < 18 else 0
+            fiche = get_object_or_404(ExistingAction.objects.filter(cls=plan.cls), pk=fiche_pk)
             action.origin = ActionOrigin.ADAPTED
             action.existing_action = fiche
             if request.method == "GET":

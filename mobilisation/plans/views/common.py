@@ -11,14 +11,14 @@ SPACE = ("Mon espace", "/espace/")
 
 
 def plan_for(request, public_id, *, editable=False):
-    queryset = Plan.objects.editable_by(request.user) if editable else Plan.objects.visible_to(request.user)
+    queryset = Plan.objects.writable_by(request.user) if editable else Plan.objects.visible_to(request.user)
     return get_object_or_404(queryset.select_related("cls__department", "mobilisation"), public_id=public_id)
 
 
 def action_for(request, public_id, *, editable=False):
     queryset = PlannedAction.objects.visible_to(request.user)
     if editable:
-        queryset = queryset.filter(plan__in=Plan.objects.editable_by(request.user))
+        queryset = queryset.filter(plan__in=Plan.objects.writable_by(request.user))
     return get_object_or_404(
         queryset.select_related("plan__cls__department", "plan__mobilisation", "theme__axis", "action_model"), public_id=public_id
     )

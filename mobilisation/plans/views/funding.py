@@ -16,7 +16,9 @@ def ask(request, action_id):
     form = FundingRequestForm(request.POST or None, action=action)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        funding = services.request_funding(
+        funding, ok = run(
+            request,
+            services.request_funding,
             action=action,
             funding_line=data["funding_line"],
             amount=data["amount"],
@@ -25,8 +27,9 @@ def ask(request, action_id):
             by=request.user,
             submission_token=data["submission_token"],
         )
-        messages.success(request, "Votre demande de financement est transmise à la délégation départementale de l’ARS.")
-        return redirect(funding.get_absolute_url())
+        if ok:
+            messages.success(request, "Votre demande de financement est transmise à la délégation départementale de l’ARS.")
+            return redirect(funding.get_absolute_url())
     return render(
         request,
         "plans/form.html",

@@ -5,6 +5,7 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mobilisation.catalogue.enums import MobilisationStatus
 from mobilisation.catalogue.models import Mobilisation
 from mobilisation.core.exports import export_links, export_response, rejects_unknown_format, requested_format
 
@@ -18,7 +19,7 @@ from .common import plan_crumbs, plan_for, run
 @require_POST
 def start(request, cls_id, slug):
     cls = get_object_or_404(plannable_cls(request.user), public_id=cls_id)
-    mobilisation = get_object_or_404(Mobilisation.objects.visible_to(request.user), slug=slug)
+    mobilisation = get_object_or_404(Mobilisation.objects.visible_to(request.user).filter(status=MobilisationStatus.ACTIVE), slug=slug)
     plan = services.start_plan(cls=cls, mobilisation=mobilisation, by=request.user)
     return redirect(plan.get_absolute_url())
 
