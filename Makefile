@@ -10,7 +10,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
 # ldconfig lives in /sbin, outside the PATH of ordinary users on Debian.
 LDCONFIG := $(or $(shell command -v ldconfig),/sbin/ldconfig)
 
-.PHONY: run test install install-test system-deps browser lint format serve-prod clean-db
+.PHONY: run test install install-test system-deps browser lint format clean-db bench bench-smoke bench-profile bench-deps
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,30 @@ run: install
 test: install-test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Benchmarks (bench/README.md): wrk, a Debian package, loads the app served by gunicorn.
+bench-deps: system-deps $(VENV)/.test-deps
+	@if ! command -v wrk >/dev/null; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			echo "Installation de wrk (paquet Debian)…"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+		else \
+			echo "wrk est requis pour les bancs d’essai : sudo apt-get install wrk"; exit 1; \
+		fi; \
+	fi
+
+# SQLite and PostgreSQL (127.0.0.1:5432), scales 1 and 10: writes bench/results/latest.md.
+bench: bench-deps
+	$(PY) -m bench.run $(BENCH_ARGS)
+
+# The short run of CI (scale 0.1, 1 s per endpoint): keeps the benchmark code working, leaves bench/results alone.
+bench-smoke: bench-deps
+	$(PY) -m bench.run --smoke $(BENCH_ARGS)
+
+# Where a page spends its time, on a database left by `make bench`: make bench-profile PAGE=region
+PAGE ?= region
+bench-profile: bench-deps
+	$(PY) -m bench.profile $(PAGE) $(BENCH_ARGS)
+
 lint: $(VENV)/.test-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -78,3 +102,4 @@ format: $(VENV)/.test-deps
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+	rm -rf var/bench

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from mobilisation.catalogue.models import ActionModel, Mobilisation, Modality
 from mobilisation.plans import services
-from mobilisation.plans.models import FundingRequest, Plan, PlannedAction, RestrictionPeriod
+from mobilisation.plans.models import FundingRequest, Indicator, Plan, PlannedAction, RestrictionPeriod
 
 from .utils import page_text
 
@@ -96,7 +96,7 @@ def test_coordinator_creates_an_action_of_their_own(login, coordinator_dinan, pl
     ("changes", "message"),
     [
         ({"end": "2026-11-01"}, "La fin ne peut pas précéder le début."),
-        ({"communes": ["29019"]}, "hors du territoire du CLS : Brest"),
+        ({"communes": ["29019"]}, "Commune hors du territoire du CLS (code INSEE 29019)."),
         ({"title": ""}, "Ce champ est obligatoire"),
         ({"start": "31/02/2026"}, "Saisissez une date valide"),
         ({"theme": "999999"}, "Sélectionnez un choix valide"),
@@ -252,7 +252,7 @@ def test_model_change_is_shown_and_accepted_or_ignored(login, coordinator_dinan,
     assert adopted.model_changed
     client = login(coordinator_dinan)
     page = page_text(client.get(adopted.get_absolute_url()))
-    assert "L’ARS a modifié le modèle de cette action" in page and "description" in page
+    assert "L’ARS a modifié le modèle de cette action" in page and "Champs modifiés : description." in page
     client.post(reverse("plans:model_changes", args=[adopted.public_id]), {"decision": "accepter"})
     adopted.refresh_from_db()
     assert adopted.description == "Description revue par l’ARS." and not adopted.model_changed
@@ -270,7 +270,7 @@ def test_indicator_progress_and_budget(login, coordinator_dinan, adopted):
     indicator = adopted.indicators.first()
     client.post(reverse("plans:add_progress", args=[adopted.public_id, indicator.pk]), {"date": "2026-11-10", "value": "12"})
     client.post(reverse("plans:add_progress", args=[adopted.public_id, indicator.pk]), {"date": "2026-11-20", "value": "30"})
-    assert indicator.latest_entry.value == Decimal("30")
+    assert Indicator.objects.with_latest().get(pk=indicator.pk).latest_value == Decimal("30")
     bad = client.post(
         reverse("plans:add_progress", args=[adopted.public_id, indicator.pk]), {"date": "2999-01-01", "value": "-3"}, follow=True
     )

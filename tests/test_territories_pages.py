@@ -147,3 +147,28 @@ def test_map_page_works_without_tiles(client, settings):
 def test_territory_pages_query_budget(client, django_assert_max_num_queries, url, budget):
     with django_assert_max_num_queries(budget):
         assert client.get(url).status_code == 200
+
+
+def test_home_counts_each_covered_inhabitant_once(client, cls_dinan):
+    from django.contrib.humanize.templatetags.humanize import intcomma
+    from django.db.models import Sum
+
+    from mobilisation.contracts.models import Cls
+    from mobilisation.territories.models import Commune
+
+    covered = Commune.objects.filter(contracts__isnull=False).distinct()
+    expected = covered.aggregate(total=Sum("population_municipale"))["total"]
+    # A second CLS over Dinan's communes: overlapping perimeters must not count their inhabitants twice.
+    twin = Cls.objects.create(
+        slug="dinan-bis",
+        name="CLS d’essai",
+        carrier_name="Test",
+        carrier_kind="epci",
+        department_id="22",
+        status="signe",
+        certainty="confirme",
+        perimeter_certainty="explicite",
+    )
+    twin.communes.set(cls_dinan.communes.all())
+    page = page_text(client.get(reverse("portal:home")))
+    assert f"couvrant {intcomma(expected)} habitants".replace("\u202f", " ").replace("\xa0", " ") in page

@@ -1,6 +1,7 @@
 """Settings shared by every environment; each environment module overrides what it must."""
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -19,6 +20,14 @@ def env_bool(name, default=False):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_rate(name, default):
+    """A rate such as "20/m" (per s, m, h or d), as django-ratelimit and DRF both read it; a typo stops the start."""
+    value = os.environ.get(name, default).strip()
+    if not re.fullmatch(r"[0-9]+/[smhd][a-z]*", value):
+        raise ImproperlyConfigured(f"{name} doit être un débit comme « 20/m » (par s, m, h ou d), pas « {value} ».")
+    return value
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -41,6 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_ratelimit",
     "simple_history",
     "mobilisation.core",
     "mobilisation.accounts",
@@ -67,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -137,6 +148,27 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "mobilisation.core.limits.client_ip"
+
+# The client address behind NUM_PROXIES trusted reverse proxies (each appends to X-Forwarded-For); 0: REMOTE_ADDR.
+# Lockouts, rate limits and API throttles all use it; a header a client sends itself is never trusted.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
+
+# Rate limits per client address (django-ratelimit), past which public forms answer 429 (SECURITY.md 11).
+# Login: a person who mistypes retries a few times a minute, and an office shares one address; 20 a minute stops
+# credential stuffing across many e-mails, which django-axes (one e-mail and one address) does not see.
+RATE_LIMIT_LOGIN = env_rate("RATE_LIMIT_LOGIN", "20/m")
+# Password reset: each request may send an e-mail; nobody needs more than a few a minute.
+RATE_LIMIT_PASSWORD_RESET = env_rate("RATE_LIMIT_PASSWORD_RESET", "5/m")
+# Territory search: two searches a second for a minute is more than a person types, less than a scraper asks.
+RATE_LIMIT_SEARCH = env_rate("RATE_LIMIT_SEARCH", "120/m")
+# API throttles (DRF): anonymous clients per address (public reference data, 500 rows a page at most), and each
+# account (token or session), whose scripts may page through every plan and action but not loop without end.
+API_THROTTLE_ANON = env_rate("API_THROTTLE_ANON", "120/m")
+API_THROTTLE_USER = env_rate("API_THROTTLE_USER", "1200/m")
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "mobilisation.core.limits.client_ip"
+RATELIMIT_VIEW = "mobilisation.core.views.too_many_requests"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -184,7 +216,20 @@ STORAGES = {
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Mobilisation CLS <ne-pas-repondre@mobilisation-cls.bzh>")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits count in the cache, which several processes must share: CACHE_URL (redis://host:6379/1) selects
+# Django's Redis backend. Unset: a cache per process, enough for one process (`make run`, the tests).
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL doit être une adresse Redis (redis://, rediss:// ou unix://).")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "mcls"}}
+    # django-ratelimit's list of supported backends predates Django's own Redis backend, which increments atomically.
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"]
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Counters of one process are the whole truth when there is one process; docs/environnement.md asks for
+    # CACHE_URL as soon as several workers serve the site.
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -198,6 +243,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Rates come from API_THROTTLE_ANON and API_THROTTLE_USER, read at each request (mobilisation.api.throttling).
+    "DEFAULT_THROTTLE_CLASSES": ["mobilisation.api.throttling.AnonThrottle", "mobilisation.api.throttling.UserThrottle"],
+    "EXCEPTION_HANDLER": "mobilisation.api.throttling.exception_handler",
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Mobilisation CLS",
@@ -224,10 +273,14 @@ MAP_TILES_ATTRIBUTION = os.environ.get("MAP_TILES_ATTRIBUTION", "")
 DEMO = False
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Bretagne-CLS-2026!")
 
+# Logs never hold personal data (SECURITY.md 20): tracebacks without exception messages, django-axes masking the
+# e-mail and address of a failed login (AXES_SENSITIVE_PARAMETERS); Django names the path of a failed request, not its query.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"private": {"()": "mobilisation.core.log_formatters.PrivacyFormatter", "format": "%(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "private"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},

@@ -6,6 +6,9 @@ from .base import *  # noqa: F403
 from .base import env_bool, require_secret_key
 
 SECRET_KEY = require_secret_key(os.environ.get("SECRET_KEY", ""))
+# Persistent database connections (checked before reuse): a new PostgreSQL connection per request costs more than
+# most pages' queries (see bench/results/latest.md).
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))  # noqa: F405
 DEBUG = False
 DEMO = False
 

@@ -1,4 +1,4 @@
-"""Test settings: fast hashing, in-memory e-mail, no manifest for static files."""
+"""Test settings: fast hashing, in-memory e-mail, no manifest for static files, rate limits out of the way."""
 
 from .base import *  # noqa: F403
 
@@ -14,3 +14,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Many tests log in and search from one address: the ceilings stay active but far above what a test does.
+# tests/security sets low rates of its own, so the limits are really exercised there.
+RATE_LIMIT_LOGIN = RATE_LIMIT_PASSWORD_RESET = RATE_LIMIT_SEARCH = "100000/m"
+API_THROTTLE_ANON = API_THROTTLE_USER = "100000/m"

@@ -11,11 +11,14 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mobilisation.core.limits import per_client_limit
+
 from .forms import ApiTokenForm, LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from .models import ApiToken
 
 
 @method_decorator(login_not_required, name="dispatch")
+@method_decorator(per_client_limit("login", rate_setting="RATE_LIMIT_LOGIN", method="POST"), name="dispatch")
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
@@ -37,6 +40,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 @method_decorator(login_not_required, name="dispatch")
+@method_decorator(per_client_limit("password-reset", rate_setting="RATE_LIMIT_PASSWORD_RESET", method="POST"), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     form_class = PasswordResetForm

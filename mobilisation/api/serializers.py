@@ -140,8 +140,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         fields = ["name", "unit", "target", "latest_value"]
 
     def get_latest_value(self, obj) -> str | None:
-        entry = obj.latest_entry
-        return str(entry.value) if entry else None
+        return None if obj.latest_value is None else str(obj.latest_value)
 
 
 class PlannedActionSerializer(serializers.ModelSerializer):

@@ -146,7 +146,7 @@ class PlannedActionViewSet(ScopedReadOnlyViewSet):
             .get_queryset()
             .with_restriction_flag()
             .select_related("plan", "theme", "action_model")
-            .prefetch_related("modalities", "communes", Prefetch("indicators", queryset=Indicator.objects.prefetch_related("entries")))
+            .prefetch_related("modalities", "communes", Prefetch("indicators", queryset=Indicator.objects.with_latest()))
             .order_by("plan", "title")
         )
 

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from mobilisation.core.forms import BaseForm, BaseModelForm
+from mobilisation.core.forms import BaseForm, BaseModelForm, StaleSaveGuardMixin
 from mobilisation.core.text import unique_slug
 
 from .models import ActionModel, Axis, Mobilisation, Modality, Resource, TargetPublic, Theme
@@ -159,7 +159,7 @@ class ActionModelForm(BaseModelForm):
         return action
 
 
-class ResourceForm(BaseModelForm):
+class ResourceForm(StaleSaveGuardMixin, BaseModelForm):
     url = forms.URLField(label="Lien", max_length=500, required=False, assume_scheme="https")
 
     class Meta:
@@ -187,7 +187,7 @@ class ResourceForm(BaseModelForm):
         return resource
 
 
-class MobilisationForm(BaseModelForm):
+class MobilisationForm(StaleSaveGuardMixin, BaseModelForm):
     class Meta:
         model = Mobilisation
         fields = ["title", "summary", "start", "end", "status", "source_title", "source_publisher", "source_date"]

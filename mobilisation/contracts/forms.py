@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from mobilisation.core.forms import BaseForm, BaseModelForm
+from mobilisation.core.forms import BaseForm, BaseModelForm, ModelMultipleChoiceField
 from mobilisation.territories.models import Commune, Department, Epci
 
 from .enums import ClsStatus
@@ -31,7 +31,7 @@ class RegistryFilterForm(BaseForm):
 
 
 class ClsForm(BaseModelForm):
-    epcis = forms.ModelMultipleChoiceField(
+    epcis = ModelMultipleChoiceField(
         label="EPCI entièrement couverts",
         queryset=Epci.objects.order_by("name"),
         required=False,

@@ -1,10 +1,65 @@
-"""Base forms rendered with the DSFR: optional fields are marked, as the design system recommends."""
+"""Base forms rendered with the DSFR: optional fields are marked, as the design system recommends.
+
+Malformed input is a form error, never a 500 nor a megabyte stored (SECURITY.md 14): a text field left without
+`max_length` (a model's TextField, a password) accepts TEXT_MAX_LENGTH characters, and a multiple choice refuses
+keys its database column cannot hold.
+"""
+
+import uuid
 
 from django import forms
-from dsfr.forms import DsfrBaseForm
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import connections, models
+from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
+
+TEXT_MAX_LENGTH = 10_000
+
+# One renderer for every form. django-dsfr gives each form a new renderer, hence a new template engine whose
+# template cache starts empty: every field was parsed from disk again at each render (10 ms a field).
+DSFR_RENDERER = DsfrDjangoTemplates()
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, except that a key out of its integer column's range is an invalid choice.
+
+    Django checks the range of a single key but sends a list of keys as it is: SQLite then raises OverflowError.
+    """
+
+    def _check_values(self, value):
+        meta = self.queryset.model._meta
+        key = meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
+        if isinstance(key, models.IntegerField) and isinstance(value, list | tuple):
+            low, high = connections[self.queryset.db].ops.integer_field_range(key.get_internal_type())
+            for item in value:
+                try:
+                    number = int(item)
+                except (TypeError, ValueError):
+                    continue  # Django's own check names it
+                if (low is not None and number < low) or (high is not None and number > high):
+                    raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item})
+        return super()._check_values(value)
+
+
+def formfield_for(model_field, **kwargs):
+    """Model forms build their many-to-many fields with the field above."""
+    if isinstance(model_field, models.ManyToManyField):
+        kwargs.setdefault("form_class", ModelMultipleChoiceField)
+    return model_field.formfield(**kwargs)
 
 
 class DsfrContextMixin:
+    default_renderer = DSFR_RENDERER
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            is_text = isinstance(field, forms.CharField) and not isinstance(field, forms.UUIDField | forms.JSONField)
+            if is_text and field.max_length is None:
+                field.max_length = TEXT_MAX_LENGTH
+                field.validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
+                field.widget.attrs.setdefault("maxlength", str(TEXT_MAX_LENGTH))
+
     def get_context(self):
         context = forms.BaseForm.get_context(self)
         context["DSFR_MARK_OPTIONAL_FIELDS"] = True
@@ -16,4 +71,41 @@ class BaseForm(DsfrContextMixin, DsfrBaseForm):
 
 
 class BaseModelForm(DsfrContextMixin, forms.ModelForm, DsfrBaseForm):
-    pass
+    def __init_subclass__(cls, **kwargs):
+        # Runs before ModelFormMetaclass builds the fields from Meta: every model form gets formfield_for.
+        super().__init_subclass__(**kwargs)
+        meta = cls.__dict__.get("Meta")
+        if meta is not None and not hasattr(meta, "formfield_callback"):
+            meta.formfield_callback = formfield_for
+
+
+class StaleSaveGuardMixin:
+    """Refuse a stale save (SECURITY.md 24): the form carries the `updated_at` of the record it was built from."""
+
+    stale_message = (
+        "Cet élément a été modifié par quelqu’un d’autre pendant votre saisie. Vos saisies sont conservées : "
+        "rechargez la page pour voir la nouvelle version, puis reportez vos modifications."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"] = forms.CharField(
+                widget=forms.HiddenInput, required=False, max_length=40, initial=self.instance.updated_at.isoformat()
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("seen_version") != self.instance.updated_at.isoformat():
+            raise forms.ValidationError(self.stale_message)
+        return cleaned
+
+
+class SubmitOnceMixin:
+    """A creation form carries a token, so that sending it twice creates one record (see core.services.submit_once)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if instance is None or instance.pk is None:
+            self.fields["submission_token"] = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)

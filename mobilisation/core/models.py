@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 
 
@@ -20,3 +21,16 @@ class PublicIdModel(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+
+class FormSubmission(models.Model):
+    """A creation form already handled, by its token: the same form sent again (double click, replay) adds nothing."""
+
+    token = models.UUIDField(primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    redirect_to = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "formulaire envoyé"
+        verbose_name_plural = "formulaires envoyés"

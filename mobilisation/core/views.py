@@ -1,4 +1,4 @@
-"""Cross-cutting views: health check and error pages (404, 403, 500, 503 when the database is down)."""
+"""Cross-cutting views: health check and error pages (404, 403, 429, 500, 503 when the database is down)."""
 
 import sys
 
@@ -51,3 +51,8 @@ def permission_denied(request, exception=None):
 def bad_request(request, exception=None, message=None):
     """400 page in French; `message` says what was wrong with the request."""
     return HttpResponse(render_to_string("400.html", {"message": message}, request=request), status=400)
+
+
+def too_many_requests(request, exception=None):
+    """429 page of the rate-limited forms (django-ratelimit's RATELIMIT_VIEW); the ceilings count per minute."""
+    return HttpResponse(render_to_string("429.html", request=request), status=429, headers={"Retry-After": "60"})

@@ -2,13 +2,13 @@
 
 from django import forms
 
-from mobilisation.core.forms import BaseModelForm
+from mobilisation.core.forms import BaseModelForm, StaleSaveGuardMixin, SubmitOnceMixin
 from mobilisation.territories.models import Commune, Department
 
 from .models import Organisation
 
 
-class OrganisationForm(BaseModelForm):
+class OrganisationForm(SubmitOnceMixin, StaleSaveGuardMixin, BaseModelForm):
     website = forms.URLField(label="Site internet", required=False, assume_scheme="https", max_length=200)
 
     class Meta:

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mobilisation.core.exports import export_links, export_response, rejects_unknown_format, requested_format
+from mobilisation.core.services import submit_once
 
 from .forms import OrganisationForm, allowed_communes_for
 from .models import Organisation, OrganisationKind
@@ -73,8 +74,12 @@ def edit(request, public_id=None):
         item = get_object_or_404(Organisation.objects.editable_by(request.user), public_id=public_id)
     form = OrganisationForm(request.POST or None, instance=item, allowed_communes=allowed)
     if request.method == "POST" and form.is_valid():
-        item = form.save()
-        messages.success(request, f"L’organisation « {item.name} » est enregistrée.")
-        return redirect(item.get_absolute_url())
+
+        def write():
+            saved = form.save()
+            messages.success(request, f"L’organisation « {saved.name} » est enregistrée.")
+            return saved.get_absolute_url()
+
+        return redirect(submit_once(token=form.cleaned_data.get("submission_token"), user=request.user, write=write))
     title = "Modifier l’organisation" if item.pk else "Ajouter une organisation partenaire"
     return render(request, "directory/edit.html", {"form": form, "title": title, "breadcrumb": [HOME, DIRECTORY]})

@@ -7,11 +7,11 @@ from decimal import Decimal
 from django import forms
 
 from mobilisation.catalogue.models import Modality, Resource, TargetPublic, Theme
-from mobilisation.core.forms import BaseForm, BaseModelForm
+from mobilisation.core.forms import BaseForm, BaseModelForm, ModelMultipleChoiceField, SubmitOnceMixin
 from mobilisation.directory.models import Organisation
-from mobilisation.territories.models import Commune
+from mobilisation.territories.models import Commune, Department
 
-from .enums import DEFAULT_BLOCKED_MODALITIES, FundingStatus
+from .enums import DEFAULT_BLOCKED_MODALITIES, FundingStatus, PlanStatus
 from .models import BudgetLine, ExistingAction, Indicator, PlannedAction, RestrictionPeriod
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -33,10 +33,10 @@ class VersionedFormMixin:
 
 class DiagnosisForm(BaseForm):
     needs = forms.CharField(label="Besoins du territoire", widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=10000)
-    priority_publics = forms.ModelMultipleChoiceField(
+    priority_publics = ModelMultipleChoiceField(
         label="Publics prioritaires", queryset=TargetPublic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    priority_communes = forms.ModelMultipleChoiceField(
+    priority_communes = ModelMultipleChoiceField(
         label="Communes prioritaires",
         queryset=Commune.objects.none(),
         required=False,
@@ -99,7 +99,9 @@ class PlannedActionForm(VersionedFormMixin, BaseModelForm):
         self.plan = plan
         self.fields["theme"].queryset = Theme.objects.filter(axis__mobilisation=plan.mobilisation).select_related("axis")
         self.fields["resources"].queryset = Resource.objects.filter(mobilisation=plan.mobilisation)
-        self.fields["communes"].queryset = Commune.objects.order_by("name")
+        # Only the CLS's communes are offered (and accepted): a plan acts on its own territory.
+        self.fields["communes"].queryset = plan.cls.communes.order_by("name")
+        self.fields["communes"].error_messages["invalid_choice"] = "Commune hors du territoire du CLS (code INSEE %(value)s)."
         organisations = Organisation.objects.filter(communes__in=plan.cls.communes.all()).distinct().order_by("name")
         self.fields["lead_organisation"].queryset = organisations
         self.fields["partners"].queryset = organisations
@@ -107,14 +109,6 @@ class PlannedActionForm(VersionedFormMixin, BaseModelForm):
         self.add_version_field()
         if not self.instance.pk:
             self.fields["submission_token"] = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4())
-
-    def clean_communes(self):
-        communes = self.cleaned_data["communes"]
-        covered = set(self.plan.cls.communes.values_list("insee_code", flat=True))
-        outside = sorted(c.name for c in communes if c.insee_code not in covered)
-        if outside:
-            raise forms.ValidationError(f"Ces communes sont hors du territoire du CLS : {', '.join(outside)}.")
-        return communes
 
     def clean(self):
         cleaned = super().clean()
@@ -125,7 +119,7 @@ class PlannedActionForm(VersionedFormMixin, BaseModelForm):
         return cleaned
 
 
-class ExistingActionForm(BaseModelForm):
+class ExistingActionForm(SubmitOnceMixin, BaseModelForm):
     class Meta:
         model = ExistingAction
         fields = ["reference", "title", "priority", "description"]
@@ -136,7 +130,7 @@ class ActionStatusForm(BaseForm):
     status = forms.CharField(max_length=20)
 
 
-class IndicatorForm(BaseModelForm):
+class IndicatorForm(SubmitOnceMixin, BaseModelForm):
     target = forms.DecimalField(label="Cible", max_digits=12, decimal_places=2, min_value=0, required=False)
 
     class Meta:
@@ -160,7 +154,7 @@ class ProgressForm(BaseForm):
         return value
 
 
-class BudgetLineForm(BaseModelForm):
+class BudgetLineForm(SubmitOnceMixin, BaseModelForm):
     amount = forms.DecimalField(label="Montant (€)", **AMOUNT)
 
     class Meta:
@@ -195,7 +189,7 @@ class InstructionForm(BaseForm):
     comment = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
-class CommentForm(BaseForm):
+class CommentForm(SubmitOnceMixin, BaseForm):
     body = forms.CharField(label="Commentaire", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 
@@ -203,7 +197,7 @@ class UsageReportForm(BaseForm):
     report = forms.CharField(label="Utilisation des fonds", widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
 
 
-class CopilForm(BaseForm):
+class CopilForm(SubmitOnceMixin, BaseForm):
     date = forms.DateField(label="Date de la réunion", widget=DATE)
     attendees = forms.CharField(
         label="Participants",
@@ -213,10 +207,10 @@ class CopilForm(BaseForm):
     )
     notes = forms.CharField(label="Relevé de décisions", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000)
     adopt_plan = forms.BooleanField(label="Le COPIL adopte le plan d’action", required=False)
-    adopted_actions = forms.ModelMultipleChoiceField(
+    adopted_actions = ModelMultipleChoiceField(
         label="Actions adoptées", queryset=PlannedAction.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    rejected_actions = forms.ModelMultipleChoiceField(
+    rejected_actions = ModelMultipleChoiceField(
         label="Actions rejetées", queryset=PlannedAction.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
@@ -233,11 +227,11 @@ class CopilForm(BaseForm):
         return value
 
 
-class MessageForm(BaseForm):
+class MessageForm(SubmitOnceMixin, BaseForm):
     body = forms.CharField(label="Votre message", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 
-class RestrictionForm(BaseModelForm):
+class RestrictionForm(SubmitOnceMixin, BaseModelForm):
     class Meta:
         model = RestrictionPeriod
         fields = ["kind", "label", "department", "start", "end", "blocked_modalities"]
@@ -258,3 +252,26 @@ class RestrictionForm(BaseModelForm):
         if cleaned.get("kind") and not cleaned.get("blocked_modalities"):
             cleaned["blocked_modalities"] = Modality.objects.filter(code__in=DEFAULT_BLOCKED_MODALITIES[cleaned["kind"]])
         return cleaned
+
+
+class FollowUpFilterForm(BaseForm):
+    """Filters of the ARS follow-up lists; the department choice only lists the departments the user follows."""
+
+    department = forms.ModelChoiceField(label="Département", queryset=Department.objects.none(), required=False, empty_label="Tous")
+    status = forms.ChoiceField(label="Statut du plan", choices=[("", "Tous"), *PlanStatus.choices], required=False)
+
+    def __init__(self, data, *, departments, with_status=True):
+        super().__init__(data)
+        self.fields["department"].queryset = departments
+        if not with_status:
+            del self.fields["status"]
+
+    def filter(self, plans, prefix=""):
+        """Plans (or objects reaching a plan through `prefix`) matching the filters; invalid filters are ignored."""
+        if not self.is_valid():
+            return plans
+        if department := self.cleaned_data.get("department"):
+            plans = plans.filter(**{f"{prefix}cls__department": department})
+        if status := self.cleaned_data.get("status"):
+            plans = plans.filter(**{f"{prefix}status": status})
+        return plans

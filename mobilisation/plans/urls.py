@@ -7,6 +7,7 @@ app_name = "plans"
 urlpatterns = [
     path("", ars.follow_up, name="follow_up"),
     path("restrictions/", ars.restrictions, name="restrictions"),
+    path("actions-restreintes/", ars.restricted_actions, name="restricted_actions"),
     path("cls/<uuid:cls_id>/<slug:slug>/", plan.start, name="start"),
     path("<uuid:public_id>/", plan.detail, name="plan"),
     path("<uuid:public_id>/document.pdf", document.plan_pdf, name="plan_pdf"),

@@ -12,6 +12,7 @@ from django.views.decorators.http import condition, require_GET
 
 from mobilisation.contracts.models import Cls
 from mobilisation.core.exports import export_links, export_response, rejects_unknown_format, requested_format
+from mobilisation.core.limits import per_client_limit
 
 from .forms import TerritorySearchForm
 from .models import ArsOffice, Boundary, Commune, DataSource, Department, Epci, Region
@@ -127,6 +128,7 @@ def commune(request, insee_code):
 
 
 @public
+@per_client_limit("search", rate_setting="RATE_LIMIT_SEARCH", method="GET")
 def search(request):
     form = TerritorySearchForm(request.GET or None)
     communes = epcis = None

@@ -1,17 +1,19 @@
-"""Browser fixtures: Debian's Chromium driven by Playwright, axe-core injected from node_modules."""
+"""Browser fixtures: Debian's Chromium driven by Playwright, axe-core injected from node_modules, personas, keyboard helpers."""
 
+import contextlib
 import os
 import re
+import unicodedata
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from mobilisation.accounts.enums import Role
-from mobilisation.accounts.models import Membership
-from mobilisation.contracts.models import Cls
+from mobilisation.accounts.demo import DEMO_ACCOUNTS, create_demo_accounts
+from mobilisation.accounts.models import User
 
 from ..conftest import load_reference_data
-from ..factories import PASSWORD, UserFactory
+from ..factories import PASSWORD
 
 # Playwright's sync API keeps an event loop in this thread; the ORM calls of the fixtures are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -21,6 +23,20 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+# The personas of the browser tests are the demo accounts (mobilisation/accounts/demo.py), so what a person tries by
+# hand after `make run` is what the tests walk through. A new role: add its demo account, then a name here.
+PERSONAS = {
+    "region": "ars.region",
+    "delegation": "ars.dd22",  # Côtes-d'Armor, where Dinan sits
+    "pole": "pole.ressources",
+    "coordinator": "coordination.dinan",
+    "coordinator_brest": "coordination.brest",  # Finistère (29)
+    "elected": "elu.dinan",
+    "social": "ccas.dinan",
+    "partner": "partenaire",
+    "volunteer": "benevole",
+}
 
 
 @pytest.fixture(scope="session")
@@ -48,16 +64,16 @@ def browser():
         browser.close()
 
 
-def log_in(tab, user, password):
-    tab.goto("/compte/connexion/")
-    tab.page.locator("#id_username").fill(user.email)
-    tab.page.locator("#id_password").fill(password)
-    tab.page.get_by_role("button", name="Se connecter").click()
-    tab.page.wait_for_url("**/espace/")
+def slugify(text):
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80]
 
 
 class Visit:
-    """One browser tab: navigate, check accessibility and CSP, take screenshots."""
+    """One browser tab of one persona: navigate, log in, check accessibility and console, take screenshots.
+
+    Screenshots are named persona-step-label (tests/e2e/screenshots, ignored by git) for a person to look at.
+    """
 
     def __init__(self, page, base_url, name):
         self.page = page
@@ -65,48 +81,125 @@ class Visit:
         self.name = name
         self.step = 0
         self.console_errors = []
+        self.page_errors = []
+        self.last_status = None
+        for old in SCREENSHOTS.glob(f"{name}-[0-9][0-9]-*.png"):  # the previous run of this tab
+            old.unlink()
         page.on("console", lambda message: message.type == "error" and self.console_errors.append(message.text))
+        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.on("response", self._on_response)
 
-    def goto(self, path):
+    def _on_response(self, response):
+        if response.request.is_navigation_request() and response.frame == self.page.main_frame:
+            self.last_status = response.status
+
+    @property
+    def path(self):
+        url = self.page.url
+        return url[len(self.base_url) :] if url.startswith(self.base_url) else url
+
+    def goto(self, path, status=None):
+        """Open a path; by default it must answer below 400, or exactly `status` when given (e.g. 404 out of scope)."""
         response = self.page.goto(self.base_url + path)
-        assert response.status < 400, (path, response.status)
+        if status is None:
+            assert response.status < 400, (path, response.status)
+        else:
+            assert response.status == status, (path, response.status)
         return response
+
+    def main_text(self):
+        """The text of <main>, with the narrow and ordinary no-break spaces of French numbers made plain."""
+        return self.page.locator("main").inner_text().replace("\u202f", " ").replace("\xa0", " ")
+
+    def heading(self):
+        return self.page.locator("h1").inner_text()
+
+    def badge(self):
+        """The first status badge of the page, as written (the DSFR shows badges in capitals)."""
+        return self.page.locator("main .fr-badge").first.text_content().strip()
+
+    def log_in(self, user, password=PASSWORD):
+        page = self.page
+        self.goto("/compte/connexion/")
+        page.locator("#id_username").fill(user.email)
+        page.locator("#id_password").fill(password)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_url("**/espace/")
+
+    def log_out(self):
+        self.page.get_by_role("button", name="Se déconnecter").click()
+        self.page.wait_for_load_state()
+
+    def click_link(self, name, *, exact=False, wait=True):
+        """Follow a link by its accessible name, as a user would, and wait for the new page."""
+        with self.page.expect_navigation() if wait else contextlib.nullcontext():
+            self.page.get_by_role("link", name=name, exact=exact).first.click()
+
+    def click_button(self, name, *, exact=False):
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name=name, exact=exact).first.click()
 
     def wait_for_maps(self):
         for element in self.page.query_selector_all("[data-mcls-map]"):
             self.page.wait_for_function("(el) => el.dataset.loaded", arg=element, timeout=15000)
             assert element.get_attribute("data-loaded") == "true"
 
-    def check(self, label):
-        """Screenshot the page, then assert axe-core finds no WCAG 2.1 A/AA violation and no CSP error."""
-        self.wait_for_maps()
+    def screenshot(self, label):
         self.step += 1
         SCREENSHOTS.mkdir(exist_ok=True)
-        slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
-        self.page.screenshot(path=str(SCREENSHOTS / f"{self.name}-{self.step:02d}-{slug}.png"), full_page=True)
+        path = SCREENSHOTS / f"{self.name}-{self.step:02d}-{slugify(label)}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def axe_violations(self):
         if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
             self.page.evaluate(AXE.read_text(encoding="utf-8"))
-        result = self.page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
-        violations = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in result["violations"]]
-        assert violations == [], f"{label}: {violations}"
-        csp = [e for e in self.console_errors if "Content Security Policy" in e]
-        assert csp == [], f"{label}: {csp}"
-        return result
+        result = self.page.evaluate(
+            "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG_TAGS
+        )
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]} {v['nodes'][0]['failureSummary'][:300]!r}"
+            for v in result["violations"]
+        ]
+
+    def console_problems(self):
+        """Console errors and uncaught exceptions since the last check; a 4xx page may log its own status."""
+        errors = [e for e in self.console_errors if not (self.last_status and self.last_status >= 400 and "status of 4" in e)]
+        problems = errors + [f"exception: {e}" for e in self.page_errors]
+        self.console_errors.clear()
+        self.page_errors.clear()
+        return problems
+
+    def check(self, label, *, screenshot=True):
+        """Screenshot the page, then assert axe-core finds no WCAG 2.1 A/AA violation and the console stayed clean."""
+        self.wait_for_maps()
+        if screenshot:
+            self.screenshot(label)
+        violations = self.axe_violations()
+        assert violations == [], f"{self.name} / {label} ({self.path}): {violations}"
+        problems = self.console_problems()
+        assert problems == [], f"{self.name} / {label} ({self.path}): {problems}"
+
+    def expect_not_found(self, path, label):
+        """Out of scope is a 404 page, which must be accessible too."""
+        self.goto(path, status=404)
+        assert self.heading() == "Page non trouvée"
+        self.check(label)
 
 
 @pytest.fixture
 def visit(browser, live_server):
-    pages = []
+    contexts = []
 
-    def open_tab(name):
-        context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    def open_tab(name, *, width=1280, height=900):
+        context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": height})
         page = context.new_page()
         page.set_default_timeout(15000)
-        pages.append(context)
+        contexts.append(context)
         return Visit(page, live_server.url, name)
 
     yield open_tab
-    for context in pages:
+    for context in contexts:
         context.close()
 
 
@@ -116,20 +209,89 @@ def reference_data(transactional_db):
 
 
 @pytest.fixture
-def coordinator(reference_data):
-    cls = Cls.objects.get(slug="dinan")
-    user = UserFactory(email="claire.dinan@exemple.fr", first_name="Claire", last_name="Le Gall")
-    Membership.objects.create(user=user, role=Role.CLS_COORDINATOR, cls=cls)
-    return user
-
-
-@pytest.fixture
-def delegation_agent(reference_data):
-    user = UserFactory(email="yann.armor@exemple.fr", first_name="Yann", last_name="Le Bihan")
-    Membership.objects.create(user=user, role=Role.ARS_DELEGATION, department_id="22")
-    return user
+def people(reference_data):
+    """The demo accounts, one per role, by persona name: people.coordinator, people.delegation, ..."""
+    create_demo_accounts(password=PASSWORD)
+    users = {user.email.split("@")[0]: user for user in User.objects.filter(email__in=[a["email"] for a in DEMO_ACCOUNTS])}
+    return SimpleNamespace(**{name: users[local] for name, local in PERSONAS.items()})
 
 
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+# Keyboard helpers: drive the page with Tab, Shift+Tab, Enter and Space only, and check focus stays visible.
+
+FOCUSED_JS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  return {
+    tag: el.tagName.toLowerCase(), id: el.id, name: el.getAttribute('name') || '', type: el.getAttribute('type') || '',
+    text: (el.innerText || el.value || '').trim().replace(/\\s+/g, ' '), label: el.getAttribute('aria-label') || el.title || '',
+    href: el.getAttribute('href') || '',
+  };
+}"""
+
+# Compares the look of the focused element with its look once blurred: the outline and box-shadow of the element, of
+# its ::before (where the DSFR draws the ring of a card or tile made clickable by fr-enlarge-link) and of its label's
+# ::before for a DSFR checkbox or radio. Visible: a ring the unfocused look lacks.
+FOCUS_VISIBLE_JS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return {visible: false, back: true, why: 'nothing focused'};
+  const boxes = [[el, null], [el, '::before']];
+  if (el.matches('input[type=checkbox], input[type=radio]') && el.labels && el.labels[0]) boxes.push([el.labels[0], '::before']);
+  const rings = () => boxes.map(([box, pseudo]) => {
+    const s = getComputedStyle(box, pseudo);
+    const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 && !/^rgba\\(.*, 0\\)$/.test(s.outlineColor)
+      ? `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}` : '';
+    return {outline, shadow: s.boxShadow === 'none' ? '' : s.boxShadow};
+  });
+  const focused = rings();
+  el.blur();
+  const plain = rings();
+  el.focus({preventScroll: true});
+  const visible = focused.some((ring, i) => (ring.outline && ring.outline !== plain[i].outline) || (ring.shadow && ring.shadow !== plain[i].shadow));
+  return {visible, focused, plain, back: document.activeElement === el};
+}"""
+
+
+def focused(page):
+    """A short description of the focused element (tag, id, name, type, text, label, href), or None."""
+    return page.evaluate(FOCUSED_JS)
+
+
+def assert_focus_visible(page):
+    state = page.evaluate(FOCUS_VISIBLE_JS)
+    assert state["back"], f"focus lost while checking it: {focused(page)}"
+    assert state["visible"], f"focus not visible on {focused(page)}: {state}"
+
+
+def tab_to(page, predicate, *, max_steps=80, backwards=False, check_focus=True):
+    """Press Tab (Shift+Tab backwards) until predicate(focused element) holds; fail like a keyboard trap would.
+
+    Every element reached on the way must show a visible focus ring.
+    """
+    key = "Shift+Tab" if backwards else "Tab"
+    seen = []
+    for _ in range(max_steps):
+        page.keyboard.press(key)
+        element = focused(page)
+        seen.append(element)
+        if element is None:
+            continue
+        if check_focus:
+            assert_focus_visible(page)
+        if predicate(element):
+            return element
+    pytest.fail(f"{key} × {max_steps} never reached the element; last stops: {seen[-8:]}")
+
+
+def named(text):
+    """Predicate for tab_to: the focused element's text or label is exactly `text`."""
+    return lambda element: text in {element["text"], element["label"]}
+
+
+def field(name):
+    """Predicate for tab_to: the focused form field has this name."""
+    return lambda element: element["name"] == name

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mobilisation.catalogue.models import ActionModel
+from mobilisation.core.services import submit_once
 
 from .. import services
 from ..enums import ActionOrigin, ActionStatus
@@ -86,11 +87,13 @@ def detail(request, action_id):
         record = action.action_model.history.filter(revision=action.model_revision).first()
         current = action.action_model.history.first()
         if record and current:
-            model_diff = [action.action_model._meta.get_field(c.field).verbose_name for c in current.diff_against(record).changes]
+            # The revision number changes with every edit: it is not a change of the action's content.
+            changes = current.diff_against(record, excluded_fields=["revision"]).changes
+            model_diff = [action.action_model._meta.get_field(c.field).verbose_name for c in changes]
     context = {
         "action": action,
         "plan": plan,
-        "indicators": action.indicators.prefetch_related("entries"),
+        "indicators": action.indicators.with_latest().prefetch_related("entries"),
         "budget_lines": action.budget_lines.all(),
         "funding_requests": action.funding_requests.select_related("funding_line"),
         "restrictions": action.blocking_restrictions().select_related("department"),
@@ -149,11 +152,15 @@ def add_indicator(request, action_id):
     form = IndicatorForm(request.POST)
     if not form.is_valid():
         return _render_with_error(request, action, form=form)
-    indicator = form.save(commit=False)
-    indicator.action = action
-    indicator.save()
-    messages.success(request, f"L’indicateur « {indicator.name} » est ajouté.")
-    return redirect(action.get_absolute_url() + "#indicateurs")
+
+    def write():
+        indicator = form.save(commit=False)
+        indicator.action = action
+        indicator.save()
+        messages.success(request, f"L’indicateur « {indicator.name} » est ajouté.")
+        return action.get_absolute_url() + "#indicateurs"
+
+    return redirect(submit_once(token=form.cleaned_data.get("submission_token"), user=request.user, write=write))
 
 
 @require_POST
@@ -187,8 +194,12 @@ def add_budget_line(request, action_id):
     form = BudgetLineForm(request.POST)
     if not form.is_valid():
         return _render_with_error(request, action, form=form)
-    line = form.save(commit=False)
-    line.action = action
-    line.save()
-    messages.success(request, f"La ligne de budget « {line.label} » est ajoutée.")
-    return redirect(action.get_absolute_url() + "#budget")
+
+    def write():
+        line = form.save(commit=False)
+        line.action = action
+        line.save()
+        messages.success(request, f"La ligne de budget « {line.label} » est ajoutée.")
+        return action.get_absolute_url() + "#budget"
+
+    return redirect(submit_once(token=form.cleaned_data.get("submission_token"), user=request.user, write=write))

@@ -1,11 +1,12 @@
 """The action plan as a PDF document, to send to the COPIL and the ARS."""
 
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from ..models import BudgetLine, FundingRequest
+from ..models import BudgetLine, FundingRequest, Indicator
 from .common import plan_for
 from .plan import plan_actions, territory_figures
 
@@ -34,7 +35,11 @@ def render_pdf(html):
 @require_GET
 def plan_pdf(request, public_id):
     plan = plan_for(request, public_id)
-    actions = list(plan_actions(plan).prefetch_related("communes", "partners", "budget_lines"))
+    actions = list(
+        plan_actions(plan).prefetch_related(
+            "communes", "partners", "budget_lines", Prefetch("indicators", queryset=Indicator.objects.with_latest())
+        )
+    )
     axes = {}
     for action in actions:
         axes.setdefault(action.theme.axis, {}).setdefault(action.theme, []).append(action)

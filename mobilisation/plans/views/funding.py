@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mobilisation.core.services import submit_once
+
 from .. import services
 from ..forms import CommentForm, FundingRequestForm, InstructionForm, UsageReportForm
 from ..models import FundingRequest, Plan
@@ -98,8 +100,13 @@ def comment(request, public_id):
     )
     form = CommentForm(request.POST)
     if allowed and form.is_valid():
-        services.comment_funding(funding=funding, body=form.cleaned_data["body"], by=request.user)
-        messages.success(request, "Commentaire ajouté.")
+
+        def write():
+            services.comment_funding(funding=funding, body=form.cleaned_data["body"], by=request.user)
+            messages.success(request, "Commentaire ajouté.")
+            return funding.get_absolute_url()
+
+        submit_once(token=form.cleaned_data.get("submission_token"), user=request.user, write=write)
     elif not allowed:
         messages.error(request, "Seules la coordination du CLS et la délégation de l’ARS commentent une demande.")
     else:

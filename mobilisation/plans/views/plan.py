@@ -1,18 +1,19 @@
 """The plan page, its diagnosis, lifecycle, COPIL meetings, the CLS's fiches actions and the exchange with the ARS."""
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mobilisation.catalogue.enums import MobilisationStatus
 from mobilisation.catalogue.models import Mobilisation
 from mobilisation.core.exports import export_links, export_response, rejects_unknown_format, requested_format
+from mobilisation.core.services import submit_once
 
 from .. import services
 from ..enums import PlanStatus
 from ..forms import CopilForm, DiagnosisForm, ExistingActionForm, MessageForm
-from ..models import ExistingAction, FundingRequest, Indicator, Plan, PlannedAction, plannable_cls
+from ..models import ExistingAction, FundingRequest, Plan, PlannedAction, plannable_cls
 from .common import plan_crumbs, plan_for, run
 
 
@@ -34,7 +35,6 @@ def territory_figures(plan):
     figures["by_epci"] = (
         communes.values("epci__name").annotate(population=Sum("population_municipale"), total=Count("pk")).order_by("-population")
     )
-    figures["largest"] = communes.order_by("-population_municipale")[:5]
     return figures
 
 
@@ -43,7 +43,7 @@ def plan_actions(plan):
         PlannedAction.objects.filter(plan=plan)
         .with_restriction_flag()
         .select_related("theme__axis", "action_model", "lead_organisation")
-        .prefetch_related("modalities", Prefetch("indicators", queryset=Indicator.objects.prefetch_related("entries")))
+        .prefetch_related("modalities")
         .annotate(asked=Sum("funding_requests__amount_requested"))
         .order_by("theme__axis__order", "theme__order", "title")
     )
@@ -145,11 +145,15 @@ def existing_actions(request, public_id):
     plan = plan_for(request, public_id, editable=True)
     form = ExistingActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        fiche = form.save(commit=False)
-        fiche.cls = plan.cls
-        fiche.save()
-        messages.success(request, f"La fiche action « {fiche.title} » est ajoutée au CLS.")
-        return redirect(plan.get_absolute_url() + "#fiches")
+
+        def write():
+            fiche = form.save(commit=False)
+            fiche.cls = plan.cls
+            fiche.save()
+            messages.success(request, f"La fiche action « {fiche.title} » est ajoutée au CLS.")
+            return plan.get_absolute_url() + "#fiches"
+
+        return redirect(submit_once(token=form.cleaned_data.get("submission_token"), user=request.user, write=write))
     return render(
         request,
         "plans/existing_actions.html",
@@ -163,21 +167,25 @@ def copil(request, public_id):
     form = CopilForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        _, ok = run(
-            request,
-            services.record_copil,
-            success="La réunion du COPIL et ses décisions sont enregistrées.",
-            plan=plan,
-            date=data["date"],
-            attendees=data["attendees"],
-            notes=data["notes"],
-            adopt_plan=data["adopt_plan"],
-            adopted_actions=list(data["adopted_actions"]),
-            rejected_actions=list(data["rejected_actions"]),
-            by=request.user,
-        )
-        if ok:
-            return redirect(plan.get_absolute_url() + "#copil")
+
+        def write():
+            _, ok = run(
+                request,
+                services.record_copil,
+                success="La réunion du COPIL et ses décisions sont enregistrées.",
+                plan=plan,
+                date=data["date"],
+                attendees=data["attendees"],
+                notes=data["notes"],
+                adopt_plan=data["adopt_plan"],
+                adopted_actions=list(data["adopted_actions"]),
+                rejected_actions=list(data["rejected_actions"]),
+                by=request.user,
+            )
+            return plan.get_absolute_url() + "#copil" if ok else None
+
+        if address := submit_once(token=data.get("submission_token"), user=request.user, write=write):
+            return redirect(address)
     return render(
         request,
         "plans/form.html",
@@ -190,7 +198,12 @@ def post_message(request, public_id):
     plan = get_object_or_404(Plan.objects.discussable_by(request.user), public_id=public_id)
     form = MessageForm(request.POST)
     if form.is_valid():
-        services.post_message(plan=plan, body=form.cleaned_data["body"], by=request.user)
+
+        def write():
+            services.post_message(plan=plan, body=form.cleaned_data["body"], by=request.user)
+            return plan.get_absolute_url()
+
+        submit_once(token=form.cleaned_data.get("submission_token"), user=request.user, write=write)
     else:
         messages.error(request, "Le message est vide ou trop long (5 000 caractères au plus) : il n’a pas été envoyé.")
     return redirect(plan.get_absolute_url() + "#echanges")

@@ -1,0 +1,1 @@
+"""Crisis-scale data and benchmarks of Mobilisation CLS (see bench/README.md)."""

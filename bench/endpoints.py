@@ -1,0 +1,33 @@
+"""The key pages and API endpoints the benchmarks load and the query budgets watch, with who opens them.
+
+A later feature adds its key pages here; `bench.run`, `bench.probe`, `bench.profile` and the query-budget tests
+pick them up.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    key: str
+    label: str
+    path: str  # may hold {plan}: the persona coordinator's plan
+    persona: str | None = None  # a key of bench.dataset.accounts.PERSONAS; None: anonymous
+    token: bool = False  # the API with a personal token rather than a session
+    expect: str = ""  # text the answer must hold, so an error page is never measured
+
+    def url(self, plan_url=""):
+        return self.path.format(plan=plan_url.rstrip("/"))
+
+
+FLOOR = Endpoint("floor", "Plancher : /healthz", "/healthz", expect='"database": "ok"')
+
+ENDPOINTS = [
+    FLOOR,
+    Endpoint("home", "Accueil (visiteur)", "/", expect="Mobiliser les contrats locaux de santé bretons"),
+    Endpoint("catalogue", "Catalogue COVID-19 (visiteur)", "/catalogue/covid19-2020/", expect="Relayer et adapter des messages"),
+    Endpoint("plan", "Plan d’action (coordinatrice)", "{plan}/", persona="coordinator", expect="Diagnostic du territoire"),
+    Endpoint("delegation", "Suivi des plans (délégation)", "/plans/", persona="delegation", expect="Suivi des plans"),
+    Endpoint("region", "Suivi des plans (région)", "/plans/", persona="region", expect="Suivi des plans"),
+    Endpoint("api_actions", "API : actions des plans (région, jeton)", "/api/v1/actions/", persona="region", token=True, expect='"count"'),
+]

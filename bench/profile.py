@@ -1,0 +1,65 @@
+"""Where a page spends its time: pyinstrument over repeated requests, on a database left by `make bench`.
+
+python -m bench.profile region --database sqlite --scale 10 --repeat 20
+Prints the call tree (time spent per function) and writes it as HTML under var/bench/.
+"""
+
+import argparse
+import os
+import sys
+
+from .endpoints import ENDPOINTS
+from .run import WORK, Bench, Database
+
+
+def main(argv=None):
+    keys = [endpoint.key for endpoint in ENDPOINTS]
+    parser = argparse.ArgumentParser(description="Profil d’une page du banc d’essai (pyinstrument).")
+    parser.add_argument("endpoint", choices=keys)
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--scale", type=float, default=10)
+    parser.add_argument("--repeat", type=int, default=20, help="requêtes profilées")
+    args = parser.parse_args(argv)
+    database = Database(args.database, args.scale)
+    environment = Bench(duration=0, warmup=0, connections=0, workers=0, smoke=False).env(database, production=True)
+    os.environ.update(environment)
+
+    import django
+
+    django.setup()
+    from django.test import Client
+    from pyinstrument import Profiler
+
+    from mobilisation.accounts.models import User
+    from mobilisation.plans.models import Plan
+
+    from .dataset.accounts import PERSONAS
+
+    endpoint = next(e for e in ENDPOINTS if e.key == args.endpoint)
+    try:
+        coordinator = User.objects.get(email=PERSONAS["coordinator"])
+    except User.DoesNotExist:
+        sys.exit(f"Pas de jeu de données dans {database.url} : lancez d’abord make bench (ou bench.run avec cette base et cette échelle).")
+    plan = Plan.objects.filter(cls__memberships__user=coordinator).order_by("pk").first()
+    client = Client(headers={"host": "127.0.0.1"})
+    if endpoint.persona:
+        client.force_login(User.objects.get(email=PERSONAS[endpoint.persona]), backend="django.contrib.auth.backends.ModelBackend")
+    url = endpoint.url(plan.get_absolute_url())
+    if endpoint.token:
+        from mobilisation.accounts.models import ApiToken
+
+        _, key = ApiToken.issue(user=User.objects.get(email=PERSONAS[endpoint.persona]), name="profil")
+        client = Client(headers={"host": "127.0.0.1", "authorization": f"Token {key}"})
+    assert client.get(url).status_code == 200
+    profiler = Profiler(interval=0.0005)
+    with profiler:
+        for _ in range(args.repeat):
+            client.get(url)
+    print(profiler.output_text(unicode=True, color=False, show_all=False))
+    html = WORK / f"profil-{args.endpoint}-{args.database}-s{args.scale:g}.html"
+    html.write_text(profiler.output_html(), encoding="utf-8")
+    print(f"Profil HTML : {html}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+"""The benchmark's tables in Markdown (French), and the history that makes a regression visible."""
+
+import csv
+import subprocess
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+HISTORY_CSV = RESULTS / "history.csv"
+HISTORY_FIELDS = ["date", "commit", "database", "scale", "key", "queries", "rps", "p50_ms", "p95_ms", "p99_ms"]
+DATABASES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+REGRESSION = 0.15  # a drop of throughput beyond this share is flagged
+
+
+def number(value, digits=0):
+    text = f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
+    return text
+
+
+def scale_label(scale):
+    return f"{scale:g}".replace(".", ",")
+
+
+def progress_line(row):
+    return (
+        f"  {row['label']:<42} {number(row['rps'], 1):>9} req/s  p50 {number(row['p50_ms'], 1):>7} ms  "
+        f"p95 {number(row['p95_ms'], 1):>7} ms  p99 {number(row['p99_ms'], 1):>7} ms  {row['queries']:>3} requêtes SQL"
+    )
+
+
+def commit():
+    def git(*args):
+        command = ["git", *args]
+        return subprocess.run(command, capture_output=True, text=True, check=False, cwd=RESULTS.parent.parent).stdout.strip()  # noqa: S603, S607
+
+    sha = git("rev-parse", "--short", "HEAD") or "inconnu"
+    dirty = git("status", "--porcelain", "--untracked-files=no")
+    return f"{sha}+modifs" if dirty else sha
+
+
+def floor_of(config):
+    return next(row for row in config["endpoints"] if row["key"] == "floor")
+
+
+def config_table(config):
+    floor = floor_of(config)
+    lines = [
+        "| Point de mesure | Requêtes SQL | Taille (Kio) | req/s | p50 (ms) | p95 (ms) | p99 (ms) | Coût ÷ plancher |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in config["endpoints"]:
+        ratio = floor["rps"] / row["rps"] if row["rps"] else float("inf")
+        lines.append(
+            f"| {row['label']} | {row['queries']} | {number(row['kbytes'], 1)} | {number(row['rps'], 1)} | {number(row['p50_ms'], 1)} "
+            f"| {number(row['p95_ms'], 1)} | {number(row['p99_ms'], 1)} | {number(ratio, 1)} |"
+        )
+    return "\n".join(lines)
+
+
+def growth_table(configs):
+    """For each database, how each endpoint's cost grows from the smallest to the largest scale."""
+    lines = []
+    for vendor in DATABASES:
+        mine = sorted((c for c in configs if c["database"] == vendor), key=lambda c: c["scale"])
+        if len(mine) < 2:
+            continue
+        small, large = mine[0], mine[-1]
+        factor = large["scale"] / small["scale"]
+        lines += [
+            f"\n**{DATABASES[vendor]}**, de l’échelle {scale_label(small['scale'])} à {scale_label(large['scale'])} "
+            f"(données × {number(factor, 0)}) :\n",
+            "| Point de mesure | Coût (1/req/s) × | p95 × | Requêtes SQL |",
+            "| --- | ---: | ---: | --- |",
+        ]
+        large_rows = {row["key"]: row for row in large["endpoints"]}
+        for row in small["endpoints"]:
+            other = large_rows.get(row["key"])
+            if other is None or not other["rps"]:
+                continue
+            cost = row["rps"] / other["rps"]
+            p95 = other["p95_ms"] / row["p95_ms"] if row["p95_ms"] else 0
+            queries = f"{row['queries']} → {other['queries']}"
+            lines.append(f"| {row['label']} | {number(cost, 2)} | {number(p95, 2)} | {queries} |")
+    return "\n".join(lines)
+
+
+def load_history():
+    """The rows of the most recent earlier run, keyed by (database, scale, endpoint)."""
+    if not HISTORY_CSV.exists():
+        return {}
+    with HISTORY_CSV.open(encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    if not rows:
+        return {}
+    last = rows[-1]["date"]
+    return {(r["database"], float(r["scale"]), r["key"]): r for r in rows if r["date"] == last}
+
+
+def comparison_table(configs, history):
+    if not history:
+        return "Premier passage enregistré : pas de comparaison."
+    any_row = next(iter(history.values()))
+    lines = [
+        f"Passage précédent : {any_row['date']} (commit {any_row['commit']}). ⚠ : débit en baisse de plus de "
+        f"{round(REGRESSION * 100)} % ou requêtes SQL en hausse.\n",
+        "| Base | Échelle | Point de mesure | req/s avant | req/s | Écart | Requêtes SQL |",
+        "| --- | ---: | --- | ---: | ---: | ---: | --- |",
+    ]
+    for config in configs:
+        for row in config["endpoints"]:
+            before = history.get((config["database"], float(config["scale"]), row["key"]))
+            if before is None:
+                continue
+            old_rps, old_queries = float(before["rps"]), int(before["queries"])
+            change = (row["rps"] - old_rps) / old_rps if old_rps else 0
+            flag = " ⚠" if change < -REGRESSION or row["queries"] > old_queries else ""
+            lines.append(
+                f"| {DATABASES[config['database']]} | {scale_label(config['scale'])} | {row['label']} | {number(old_rps, 1)} "
+                f"| {number(row['rps'], 1)} | {change:+.0%}{flag} | {old_queries} → {row['queries']} |"
+            )
+    return "\n".join(lines)
+
+
+def render(result, history=None):
+    result.setdefault("commit", commit())
+    load = result["load"]
+    parts = [
+        "# Banc d’essai de Mobilisation CLS",
+        "",
+        f"Passage du {result['date']}, commit {result['commit']}. Serveur : gunicorn ({load['workers']} processus, réglages de "
+        "production : DEBUG désactivé, fichiers statiques collectés servis par WhiteNoise). Charge : wrk, "
+        f"{load['connections']} connexions, {load['duration']} s par point de mesure après {load['warmup']} s de chauffe, sessions "
+        "ouvertes par la connexion de Django ou jeton personnel pour l’API. Le plancher est `/healthz` sur le même serveur "
+        "(une requête SQL) : « coût ÷ plancher » dit combien de fois une page coûte plus que lui. Requêtes SQL : comptées "
+        "pour une requête, dans les mêmes réglages.",
+        "",
+        "## Machine",
+        "",
+        *[f"- {name} : {value}" for name, value in result["machine"].items()],
+        "",
+        "## Jeu de données « Bretagne en crise »",
+        "",
+        "| Base | Échelle | Lignes écrites | Durée (s) | Lignes/s |",
+        "| --- | ---: | ---: | ---: | ---: |",
+        *[
+            f"| {DATABASES[c['database']]} | {scale_label(c['scale'])} | {number(c['dataset']['rows'])} | {number(c['dataset']['seconds'], 1)} "
+            f"| {number(c['dataset']['rows'] / c['dataset']['seconds'] if c['dataset']['seconds'] else 0)} |"
+            for c in result["configs"]
+        ],
+        "",
+        "## Résultats",
+    ]
+    for config in result["configs"]:
+        parts += ["", f"### {DATABASES[config['database']]}, échelle {scale_label(config['scale'])}", "", config_table(config)]
+    growth = growth_table(result["configs"])
+    if growth:
+        parts += ["", "## Croissance du coût avec les données", growth]
+    if history is not None:
+        parts += ["", "## Par rapport au passage précédent", "", comparison_table(result["configs"], history)]
+    return "\n".join(parts) + "\n"
+
+
+def save(result, text):
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "history").mkdir(exist_ok=True)
+    (RESULTS / "latest.md").write_text(text, encoding="utf-8")
+    stamp = result["date"].replace(" ", "T").replace(":", "")
+    (RESULTS / "history" / f"{stamp}-{result['commit']}.md").write_text(text, encoding="utf-8")
+    new_file = not HISTORY_CSV.exists()
+    with HISTORY_CSV.open("a", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=HISTORY_FIELDS)
+        if new_file:
+            writer.writeheader()
+        for config in result["configs"]:
+            for row in config["endpoints"]:
+                writer.writerow(
+                    {
+                        "date": result["date"],
+                        "commit": result["commit"],
+                        "database": config["database"],
+                        "scale": config["scale"],
+                        **{field: row[field] for field in ("key", "queries", "rps", "p50_ms", "p95_ms", "p99_ms")},
+                    }
+                )

@@ -1,0 +1,135 @@
+"""Data the browser journeys and the crawl start from, written through the same services as the pages use.
+
+Each function seeds one part of the story and returns what a test needs to find it again. `seed_everything` puts
+every kind of object on the platform, so that the crawl reaches every page a role may open: a later issue that adds
+pages adds its own seed function here and calls it from `seed_everything`.
+"""
+
+import datetime
+from types import SimpleNamespace
+
+from django.utils import timezone
+
+from mobilisation.accounts.models import ApiToken
+from mobilisation.catalogue.models import Mobilisation, Resource
+from mobilisation.contracts.models import Cls
+from mobilisation.directory.models import Organisation
+from mobilisation.plans import services
+from mobilisation.plans.enums import FundingStatus, PlanStatus
+from mobilisation.plans.models import BudgetLine, ExistingAction, PlannedAction, RestrictionPeriod
+from mobilisation.territories.models import Department
+
+MOBILISATION = "covid19-2020"
+# Adopted into Dinan's plan: a distance action, a gathering one (stopped by a lockdown, with an alternative), a
+# support one (axis B).
+DINAN_MODELS = ["relayer-messages-prevention", "conferences-ateliers-debats", "visites-contacts-personnes-fragiles"]
+BREST_MODELS = ["distribuer-gel-masques", "soutien-psychologique"]
+# December of the current year: after today's COPIL (dates of meetings cannot be in the future), still in the crisis.
+ACTION_START = datetime.date(timezone.localdate().year, 12, 1)
+ACTION_END = datetime.date(timezone.localdate().year, 12, 15)
+
+
+def covid():
+    return Mobilisation.objects.get(slug=MOBILISATION)
+
+
+def funding_line():
+    return Resource.objects.funding_lines().filter(mobilisation=covid()).order_by("title").first()
+
+
+def seed_plan(*, cls_slug, by, models, submit=False):
+    """A CLS plan with the given catalogue actions adopted (dated in December), optionally submitted to the COPIL."""
+    mobilisation = covid()
+    plan = services.start_plan(cls=Cls.objects.get(slug=cls_slug), mobilisation=mobilisation, by=by)
+    actions = []
+    for slug in models:
+        action, _ = services.adopt_action_model(plan=plan, action_model=mobilisation.action_models.get(slug=slug), by=by)
+        action.start, action.end = ACTION_START, ACTION_END
+        action.save(update_fields=["start", "end"])
+        actions.append(action)
+    if submit:
+        plan = services.move_plan(plan=plan, to=PlanStatus.SUBMITTED, by=by)
+    return SimpleNamespace(plan=plan, actions=actions)
+
+
+def seed_submitted_plans(people):
+    """Dinan's plan (22) submitted to its COPIL with a funding request waiting for the delegation; Brest's (29) draft."""
+    dinan = seed_plan(cls_slug="dinan", by=people.coordinator, models=DINAN_MODELS, submit=True)
+    services.save_diagnosis(
+        plan=dinan.plan,
+        needs="Isolement des personnes âgées dans les communes rurales ; faible couverture numérique.",
+        priority_publics=[],
+        priority_communes=[],
+        by=people.coordinator,
+    )
+    dinan.funding = services.request_funding(
+        action=dinan.actions[0],
+        funding_line=funding_line(),
+        amount=5000,
+        justification="Impression et diffusion des affiches dans les 64 communes.",
+        cofunding="Dinan Agglomération : 1 000 €",
+        by=people.coordinator,
+    )
+    brest = seed_plan(cls_slug="pays-de-brest", by=people.coordinator_brest, models=BREST_MODELS)
+    return SimpleNamespace(dinan=dinan, brest=brest)
+
+
+def seed_plan_follow_up(people, plans):
+    """What happens after submission: a COPIL, a granted funding, progress, budget, a message, a fiche action."""
+    dinan = plans.dinan
+    today = timezone.localdate()
+    services.record_copil(
+        plan=dinan.plan,
+        date=today,
+        attendees="Hervé Élu, vice-président santé\nClaire Dinan, coordinatrice",
+        notes="Le COPIL examine les premières actions.",
+        adopt_plan=False,
+        adopted_actions=dinan.actions[:1],
+        rejected_actions=[],
+        by=people.elected,
+    )
+    granted = services.request_funding(
+        action=dinan.actions[2],
+        funding_line=funding_line(),
+        amount=3000,
+        justification="Vacations pour les appels aux personnes isolées.",
+        cofunding="",
+        by=people.coordinator,
+    )
+    services.instruct_funding(funding=granted, to=FundingStatus.GRANTED, amount_granted=2500, by=people.delegation)
+    indicator = dinan.actions[2].indicators.first()
+    services.add_progress(indicator=indicator, date=today, value=42, comment="Premières semaines", by=people.coordinator)
+    BudgetLine.objects.create(action=dinan.actions[2], kind="depense", label="Vacations d’écoutants", amount=3500)
+    services.post_message(plan=dinan.plan, body="Pouvez-vous préciser le calendrier des visites ?", by=people.delegation)
+    fiche = ExistingAction.objects.create(
+        cls=dinan.plan.cls, reference="2.3", title="Prévention de la perte d’autonomie", priority="Axe 2 – bien vieillir"
+    )
+    organisation = Organisation.objects.get(name__startswith="Association de démonstration")
+    adapted = PlannedAction(plan=dinan.plan, origin="adaptee", existing_action=fiche, theme=dinan.actions[2].theme)
+    adapted.title, adapted.lead_organisation = "Prévention de la perte d’autonomie (adaptation COVID-19)", organisation
+    services.save_planned_action(action=adapted, m2m={"partners": [organisation]}, by=people.coordinator)
+    return SimpleNamespace(granted=granted, fiche=fiche, adapted=adapted)
+
+
+def seed_restriction(*, department_code="22"):
+    """A lockdown over the first days of the December actions: gatherings and face-to-face become impossible."""
+    from mobilisation.catalogue.models import Modality
+
+    period = RestrictionPeriod.objects.create(
+        kind="confinement",
+        label="Confinement de décembre",
+        department=Department.objects.get(code=department_code),
+        start=ACTION_START - datetime.timedelta(days=3),
+        end=ACTION_START + datetime.timedelta(days=9),
+    )
+    period.blocked_modalities.set(Modality.objects.filter(code__in=["rassemblement", "presentiel"]))
+    return period
+
+
+def seed_everything(people):
+    """Every kind of object a page shows, so that each page of each role exists for the crawl."""
+    plans = seed_submitted_plans(people)
+    follow_up = seed_plan_follow_up(people, plans)
+    restriction = seed_restriction()
+    ApiToken.issue(user=people.coordinator, name="Tableur du CLS")
+    return SimpleNamespace(plans=plans, follow_up=follow_up, restriction=restriction)

@@ -1,0 +1,115 @@
+"""The ARS region's journeys: region follow-up, a lockdown flagging actions, a catalogue change seen by the plan, the registry."""
+
+import datetime
+
+import pytest
+
+from mobilisation.catalogue.models import ActionModel
+from mobilisation.contracts.models import Cls
+from mobilisation.plans.models import RestrictionPeriod
+
+from .seed import ACTION_START, seed_submitted_plans
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_region_follows_the_plans_by_department_and_records_a_lockdown(visit, people):
+    plans = seed_submitted_plans(people)
+    gathering = plans.dinan.actions[1]  # conferences and debates: gatherings, with a lockdown alternative
+    tab = visit("ars-region-suivi")
+    page = tab.page
+    tab.log_in(people.region)
+    assert tab.heading() == "Bonjour Anne"
+    assert "Les CLS que je suis (22)" in tab.main_text()
+    tab.check("mon espace")
+
+    tab.click_link("Suivi des plans", exact=True)
+    by_department = page.locator("table", has=page.locator("caption", has_text="Par département")).locator("tbody tr")
+    assert [by_department.nth(i).locator("td").first.inner_text() for i in range(by_department.count())] == ["Côtes-d'Armor", "Finistère"]
+    assert by_department.nth(0).locator("td").nth(2).inner_text() == "3"  # Dinan's actions
+    assert "5 000 €" in by_department.nth(0).inner_text().replace("\u202f", " ").replace("\xa0", " ")
+    plan_rows = page.locator("table", has=page.locator("caption", has_text="Plans d’action")).locator("tbody tr")
+    assert plan_rows.count() == 2
+    tab.check("suivi de la region")
+
+    tab.click_link("Périodes de restriction (confinement, couvre-feu)")
+    assert tab.heading() == "Périodes de restriction"
+    assert "Aucune période enregistrée." in tab.main_text()
+    tab.check("restrictions")
+    page.locator("#id_kind").select_option(label="Confinement")
+    page.locator("#id_label").fill("Confinement de décembre")
+    page.locator("#id_department").select_option(value="22")
+    page.locator("#id_start").fill((ACTION_START - datetime.timedelta(days=3)).isoformat())
+    page.locator("#id_end").fill((ACTION_START + datetime.timedelta(days=9)).isoformat())
+    tab.check("formulaire restriction")
+    tab.click_button("Enregistrer")
+    assert page.get_by_role("cell", name="Confinement de décembre").is_visible()
+    tab.check("restriction enregistree")
+    period = RestrictionPeriod.objects.get()
+    assert period.department_id == "22"
+    assert sorted(period.blocked_modalities.values_list("code", flat=True)) == ["presentiel", "rassemblement"]  # the defaults
+
+    tab.click_link("Suivi des plans", exact=True)
+    assert page.get_by_role("link", name=gathering.title).is_visible()
+    tab.check("suivi avec action signalee")
+    tab.click_link(gathering.title, exact=True)
+    assert page.get_by_text("Restriction en vigueur pendant cette action").is_visible()
+    assert "Alternative proposée par l’ARS" in tab.main_text()
+    tab.check("action signalee")
+
+
+def test_region_edits_an_action_model_the_plan_shows_it_and_corrects_the_registry(visit, people):
+    plans = seed_submitted_plans(people)
+    adopted = plans.dinan.actions[0]
+    model = adopted.action_model
+    tab = visit("ars-region-catalogue")
+    page = tab.page
+    tab.log_in(people.region)
+
+    tab.click_link("Catalogue", exact=True)
+    tab.click_link("COVID-19 : mobilisation des CLS bretons")
+    tab.click_link(model.title, exact=True)
+    assert tab.heading() == model.title
+    tab.click_link("Modifier", exact=True)
+    assert tab.heading() == "Modifier le modèle d’action"
+    description = page.locator("#id_description")
+    description.fill(description.input_value() + "\nTraduire les messages en breton et en langue des signes.")
+    page.get_by_label("Motif de la modification").fill("Messages accessibles à tous")
+    tab.check("formulaire modele")
+    tab.click_button("Enregistrer")
+    assert f"Le modèle d’action « {model.title} » est enregistré (révision 2)." in tab.main_text()
+    tab.check("modele enregistre")
+    model.refresh_from_db()
+    assert model.revision == 2 and model.description.endswith("langue des signes.")
+    tab.click_link("historique des modifications")
+    assert "Messages accessibles à tous" in tab.main_text()
+    tab.check("historique du modele")
+
+    tab.click_link("Suivi des plans", exact=True)
+    tab.click_link("CLS de Dinan Agglomération", exact=True)
+    assert "1 action dont le modèle a été modifié par l’ARS depuis son adoption." in tab.main_text()
+    row = page.locator("tr", has=page.get_by_role("link", name=adopted.title, exact=True))
+    assert row.get_by_text("modèle modifié").is_visible()
+    tab.check("plan signale le modele")
+    tab.click_link(adopted.title, exact=True)
+    alert = page.locator(".fr-alert", has_text="L’ARS a modifié le modèle de cette action").inner_text()
+    assert "le modèle en est à la révision 2. Champs modifiés : description" in alert
+    tab.check("action signale le modele")
+
+    tab.click_link("Registre des CLS", exact=True)
+    tab.click_link("Espace du CLS CLS de Dinan Agglomération")
+    tab.click_link("Corriger ce CLS")
+    assert tab.heading() == "Corriger le CLS : CLS de Dinan Agglomération"
+    page.locator("#id_coordinator_name").fill("Claire Dinan")
+    page.locator("#id_coordinator_email").fill("coordination.cls@dinan-agglomeration.fr")
+    tab.check("formulaire du cls")
+    tab.click_button("Enregistrer")
+    assert tab.heading() == "CLS de Dinan Agglomération"
+    assert "Claire Dinan – coordination.cls@dinan-agglomeration.fr" in tab.main_text()
+    history = page.locator("table", has=page.locator("caption", has_text="Historique du CLS")).locator("tbody tr").first
+    assert "Anne Région" in history.inner_text()
+    tab.check("cls corrige")
+    cls = Cls.objects.get(slug="dinan")
+    assert (cls.coordinator_name, cls.coordinator_email) == ("Claire Dinan", "coordination.cls@dinan-agglomeration.fr")
+    assert cls.history.first().history_user == people.region
+    assert ActionModel.objects.get(pk=model.pk).revision == 2

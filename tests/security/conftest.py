@@ -1,0 +1,93 @@
+"""Fixtures of the security tests: two scopes (Dinan, 22; Brest, 29) holding one object of each kind, and clients."""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from mobilisation.accounts.models import ApiToken
+from mobilisation.catalogue.models import Mobilisation
+from mobilisation.directory.models import Organisation
+from mobilisation.plans import services
+
+
+@dataclass
+class Side:
+    """The objects of one CLS scope."""
+
+    cls: object
+    plan: object
+    action: object
+    indicator: object
+    funding: object
+    organisation: object
+    meeting: object
+
+
+def build_side(cls, coordinator, *, department, commune, organisation_name):
+    covid = Mobilisation.objects.get(slug="covid19-2020")
+    plan = services.start_plan(cls=cls, mobilisation=covid, by=coordinator)
+    action, _ = services.adopt_action_model(plan=plan, action_model=covid.action_models.order_by("pk").first(), by=coordinator)
+    line = covid.resources.funding_lines().order_by("pk").first()
+    funding = services.request_funding(
+        action=action, funding_line=line, amount=1000, justification="Animation", cofunding="", by=coordinator
+    )
+    organisation = Organisation.objects.create(name=organisation_name, kind="association", department_id=department)
+    organisation.communes.set([commune])
+    meeting = services.record_copil(
+        plan=plan,
+        date=datetime.date(2026, 1, 15),
+        attendees="Présidence du CLS",
+        notes="",
+        adopt_plan=False,
+        adopted_actions=[],
+        rejected_actions=[],
+        by=coordinator,
+    )
+    return Side(cls, plan, action, action.indicators.order_by("pk").first(), funding, organisation, meeting)
+
+
+@pytest.fixture
+def world(cls_dinan, cls_brest, coordinator_dinan, coordinator_brest):
+    """Dinan's and Brest's objects, built through the services as the application builds them."""
+    dinan = build_side(cls_dinan, coordinator_dinan, department="22", commune="22050", organisation_name="Association du Pays de Rance")
+    brest = build_side(cls_brest, coordinator_brest, department="29", commune="29019", organisation_name="Association de la rade")
+    return {"dinan": dinan, "brest": brest}
+
+
+@pytest.fixture
+def personas(coordinator_dinan, coordinator_brest, elected_dinan, delegation_22, delegation_56, ars_region, resource_pole):
+    """Every role of the matrix, named as in tests/conftest.py; "anon" is the anonymous visitor."""
+    return {
+        "coord_dinan": coordinator_dinan,
+        "coord_brest": coordinator_brest,
+        "elected_dinan": elected_dinan,
+        "dd22": delegation_22,
+        "dd56": delegation_56,
+        "ars": ars_region,
+        "pole": resource_pole,
+        "anon": None,
+    }
+
+
+def api_client_for(user):
+    """An API client authenticated by a fresh personal token of `user` (anonymous when None)."""
+    if user is None:
+        return APIClient()
+    _, key = ApiToken.issue(user=user, name="tests de sécurité")
+    return APIClient(HTTP_AUTHORIZATION=f"Token {key}")
+
+
+@pytest.fixture
+def api_for():
+    return api_client_for
+
+
+@pytest.fixture
+def clean_cache():
+    """Rate-limit counters live in the cache: start and end each test that counts with an empty one."""
+    cache.clear()
+    yield cache
+    cache.clear()

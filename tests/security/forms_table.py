@@ -1,0 +1,450 @@
+"""Every form of the application, with data its user would send successfully and the kind of each field.
+
+tests/security/test_input.py replaces one field at a time by malformed values of its kind (SECURITY.md 14).
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from mobilisation.catalogue.models import Mobilisation, Modality, TargetPublic
+from mobilisation.plans import services
+
+from ..factories import PASSWORD
+
+HUGE = "a" * 1_000_000  # 1 MB, under Django's 2.5 MB request ceiling: the form itself must refuse it
+NUL = "Dinan\x00"
+TOO_BIG_INT = "9" * 40
+
+BAD_VALUES = {
+    "text": [HUGE, NUL],
+    "email": [HUGE, NUL, "pas-une-adresse"],
+    "url": [HUGE, NUL, "javascript:alert(1)"],
+    "date": ["2026-02-30", "31/02/2026", "99999-01-01", NUL],
+    "amount": ["abc", "1e400", "NaN", "-Infinity", TOO_BIG_INT, NUL],
+    "choice": ["inconnu", NUL, HUGE],
+    "pk": [TOO_BIG_INT, "abc", "-1", NUL],
+    "pks": [["abc"], [NUL], [TOO_BIG_INT]],
+    "code": ["99", NUL, HUGE],
+    "codes": [["99999"], [NUL]],
+    "uuid": ["pas-un-uuid", NUL, HUGE],
+    "int": ["abc", TOO_BIG_INT, NUL],
+}
+
+
+@dataclass
+class FormCase:
+    name: str
+    persona: str
+    url: Any  # world -> address of the form
+    data: Any  # world -> data its user sends successfully
+    fields: dict = field(default_factory=dict)  # field name -> kind of BAD_VALUES
+    accepted: str = "writes"  # how a valid submission shows: "writes" (the database) or "mail"
+    setup: Any = None  # world -> None, run once before the submissions
+    prepare: Any = None  # (client, world) -> address to post to, when the form's address is reached by a redirect
+
+
+def covid():
+    return Mobilisation.objects.get(slug="covid19-2020")
+
+
+def theme_b(world):
+    return world["dinan"].plan.mobilisation.axes.get(code="B").themes.order_by("order").first()
+
+
+def reset_confirm_url(world):
+    user = world["users"]["coord_dinan"]
+    return reverse(
+        "accounts:password_reset_confirm", args=[urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)]
+    )
+
+
+def reset_form_url(client, world):
+    """The link of the e-mail puts its token in the session and redirects to the form's own address."""
+    response = client.get(reset_confirm_url(world))
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def cls_data(cls):
+    return {
+        "name": cls.name,
+        "slug": cls.slug,
+        "carrier_name": cls.carrier_name,
+        "carrier_kind": cls.carrier_kind,
+        "department": cls.department_id,
+        "status": cls.status,
+        "signature_date": cls.signature_date.isoformat() if cls.signature_date else "",
+        "period": cls.period,
+        "coordinator_name": "Claire Le Gall",
+        "coordinator_email": "claire.legall@exemple.fr",
+        "certainty": cls.certainty,
+        "perimeter_certainty": cls.perimeter_certainty,
+        "source_url": cls.source_url,
+        "source_url_2": cls.source_url_2,
+        "evidence": cls.evidence,
+        "note": "Corrigé",
+        "epcis": list(cls.epcis.values_list("siren", flat=True)),
+        "extra_communes": "",
+        "version": cls.updated_at.isoformat(),
+    }
+
+
+def fresh_cls(world):
+    world["dinan"].cls.refresh_from_db()
+    return world["dinan"].cls
+
+
+def action_model_data(model):
+    model.refresh_from_db()
+    return {
+        "title": model.title,
+        "theme": model.theme_id,
+        "description": model.description + " Précisé.",
+        "modalities": [m.pk for m in model.modalities.all()],
+        "publics": [p.pk for p in model.publics.all()],
+        "partner_kinds": "\n".join(model.partner_kinds),
+        "indicators": "\n".join(f"{i['name']} | {i.get('unit', '')}" for i in model.indicators),
+        "lockdown_alternative": model.lockdown_alternative or "À distance.",
+        "resources": [r.pk for r in model.resources.all()],
+        "change_reason": "Précision",
+        "revision_seen": model.revision,
+    }
+
+
+def mobilisation_data(mobilisation):
+    mobilisation.refresh_from_db()
+    return {
+        "title": mobilisation.title,
+        "summary": mobilisation.summary + " Mis à jour.",
+        "start": mobilisation.start.isoformat(),
+        "end": mobilisation.end.isoformat() if mobilisation.end else "",
+        "status": mobilisation.status,
+        "source_title": mobilisation.source_title,
+        "source_publisher": mobilisation.source_publisher,
+        "source_date": mobilisation.source_date.isoformat() if mobilisation.source_date else "",
+        "seen_version": mobilisation.updated_at.isoformat(),
+    }
+
+
+def resource_data(resource):
+    resource.refresh_from_db()
+    return {
+        "kind": resource.kind,
+        "title": resource.title + " (mise à jour)",
+        "description": resource.description,
+        "url": resource.url,
+        "is_funding_line": "on" if resource.is_funding_line else "",
+        "seen_version": resource.updated_at.isoformat(),
+    }
+
+
+def action_data(world, **extra):
+    side = world["dinan"]
+    data = {
+        "title": "Tournées solidaires",
+        "description": "Visites des personnes isolées.",
+        "theme": theme_b(world).pk,
+        "publics": [TargetPublic.objects.order_by("pk").first().pk],
+        "communes": ["22050"],
+        "lead_organisation": side.organisation.pk,
+        "start": "2026-12-01",
+        "end": "2026-12-20",
+        "modalities": [Modality.objects.get(code="presentiel").pk],
+    }
+    data.update(extra)
+    return data
+
+
+def edited_action_data(world):
+    action = world["dinan"].action
+    action.refresh_from_db()
+    return action_data(world, title="Action précisée", version_seen=action.version)
+
+
+def organisation_data(world, **extra):
+    data = {
+        "name": "Association Bien vieillir en Rance",
+        "kind": "association",
+        "department": "22",
+        "communes": ["22050"],
+        "email": "contact@exemple.fr",
+        "phone": "02 96 00 00 00",
+        "website": "https://exemple.fr/",
+    }
+    data.update(extra)
+    return data
+
+
+def edited_organisation_data(world):
+    organisation = world["dinan"].organisation
+    organisation.refresh_from_db()
+    return organisation_data(world, name="Association renommée", seen_version=organisation.updated_at.isoformat())
+
+
+def grant(world):
+    side = world["dinan"]
+    services.instruct_funding(funding=side.funding, to="accordee", amount_granted=500, by=world["users"]["dd22"])
+
+
+def plan_url(name):
+    return lambda world: reverse(name, args=[world["dinan"].plan.public_id])
+
+
+def action_url(name):
+    return lambda world: reverse(name, args=[world["dinan"].action.public_id])
+
+
+def funding_url(name):
+    return lambda world: reverse(name, args=[world["dinan"].funding.public_id])
+
+
+def indicator_url(name):
+    return lambda world: reverse(name, args=[world["dinan"].action.public_id, world["dinan"].indicator.pk])
+
+
+TEXT = "text"
+FORMS = [
+    FormCase(
+        "connexion",
+        "anon",
+        lambda w: reverse("accounts:login"),
+        lambda w: {"username": "coordination.dinan@exemple.fr", "password": PASSWORD},
+        {"username": "email", "password": TEXT},
+    ),
+    FormCase(
+        "mot de passe oublié",
+        "anon",
+        lambda w: reverse("accounts:password_reset"),
+        lambda w: {"email": "coordination.dinan@exemple.fr"},
+        {"email": "email"},
+        accepted="mail",
+    ),
+    FormCase(
+        "nouveau mot de passe",
+        "anon",
+        reset_confirm_url,
+        lambda w: {"new_password1": "Nouveau-Mot-de-passe-2026", "new_password2": "Nouveau-Mot-de-passe-2026"},
+        {"new_password1": TEXT, "new_password2": TEXT},
+        prepare=reset_form_url,
+    ),
+    FormCase(
+        "changer de mot de passe",
+        "coord_dinan",
+        lambda w: reverse("accounts:password_change"),
+        lambda w: {"old_password": PASSWORD, "new_password1": "Nouveau-Mot-de-passe-2026", "new_password2": "Nouveau-Mot-de-passe-2026"},
+        {"old_password": TEXT, "new_password1": TEXT},
+    ),
+    FormCase(
+        "jeton d’API",
+        "coord_dinan",
+        lambda w: reverse("accounts:tokens"),
+        lambda w: {"name": "tableur", "expires_in_days": "30"},
+        {"name": TEXT, "expires_in_days": "choice"},
+    ),
+    FormCase(
+        "ajouter un CLS",
+        "ars",
+        lambda w: reverse("contracts:create"),
+        lambda w: {
+            "name": "CLS de Lannion-Trégor Communauté",
+            "slug": "lannion-tregor",
+            "carrier_name": "Lannion-Trégor Communauté",
+            "carrier_kind": "epci",
+            "department": "22",
+            "status": "en_elaboration",
+            "signature_date": "2024-03-01",
+            "certainty": "probable",
+            "perimeter_certainty": "explicite",
+            "epcis": ["200065928"],
+            "extra_communes": "22016",
+            "evidence": "Délibération",
+        },
+        {
+            "name": TEXT,
+            "slug": "text",
+            "carrier_kind": "choice",
+            "department": "code",
+            "signature_date": "date",
+            "coordinator_email": "email",
+            "source_url": "url",
+            "evidence": TEXT,
+            "note": TEXT,
+            "epcis": "codes",
+            "extra_communes": TEXT,
+        },
+    ),
+    FormCase(
+        "corriger un CLS",
+        "ars",
+        lambda w: reverse("contracts:edit", args=[w["dinan"].cls.public_id]),
+        lambda w: cls_data(fresh_cls(w)),
+        {"name": TEXT, "status": "choice", "department": "code", "signature_date": "date", "evidence": TEXT, "note": TEXT, "version": TEXT},
+    ),
+    FormCase(
+        "lancer une mobilisation",
+        "ars",
+        lambda w: reverse("catalogue:new_mobilisation"),
+        lambda w: {"title": "Canicule 2027", "slug": "canicule-2027", "start": "2027-06-01", "copy_of": ""},
+        {"title": TEXT, "slug": TEXT, "start": "date", "copy_of": "pk"},
+    ),
+    FormCase(
+        "modifier une mobilisation",
+        "ars",
+        lambda w: reverse("catalogue:edit_mobilisation", args=["covid19-2020"]),
+        lambda w: mobilisation_data(covid()),
+        {"title": TEXT, "summary": TEXT, "start": "date", "end": "date", "status": "choice", "seen_version": TEXT},
+    ),
+    FormCase(
+        "ajouter une ressource",
+        "ars",
+        lambda w: reverse("catalogue:new_resource", args=["covid19-2020"]),
+        lambda w: {"kind": "humain", "title": "Réserve sanitaire", "description": "Renforts.", "url": "https://exemple.fr/"},
+        {"kind": "choice", "title": TEXT, "description": TEXT, "url": "url"},
+    ),
+    FormCase(
+        "modifier une ressource",
+        "ars",
+        lambda w: reverse("catalogue:edit_resource", args=["covid19-2020", w["dinan"].funding.funding_line.slug]),
+        lambda w: resource_data(w["dinan"].funding.funding_line),
+        {"title": TEXT, "description": TEXT, "url": "url", "seen_version": TEXT},
+    ),
+    FormCase(
+        "ajouter un modèle d’action",
+        "ars",
+        lambda w: reverse("catalogue:new_action_model", args=["covid19-2020"]),
+        lambda w: {
+            "title": "Ligne d’écoute des aidants",
+            "theme": theme_b(w).pk,
+            "description": "Écoute.",
+            "indicators": "Appels | appels",
+        },
+        {"title": TEXT, "theme": "pk", "description": TEXT, "modalities": "pks", "partner_kinds": TEXT, "indicators": TEXT},
+    ),
+    FormCase(
+        "modifier un modèle d’action",
+        "ars",
+        lambda w: reverse("catalogue:edit_action_model", args=["covid19-2020", w["dinan"].action.action_model.slug]),
+        lambda w: action_model_data(w["dinan"].action.action_model),
+        {"description": TEXT, "lockdown_alternative": TEXT, "publics": "pks", "resources": "pks", "revision_seen": "int"},
+    ),
+    FormCase(
+        "diagnostic",
+        "coord_dinan",
+        plan_url("plans:diagnosis"),
+        lambda w: {"needs": "Isolement des aînés.", "priority_communes": ["22050"], "version_seen": w["dinan"].plan.version},
+        {"needs": TEXT, "priority_publics": "pks", "priority_communes": "codes", "version_seen": "int"},
+        setup=lambda w: w["dinan"].plan.refresh_from_db(),
+    ),
+    FormCase("statut du plan", "coord_dinan", plan_url("plans:move"), lambda w: {"status": "soumis"}, {"status": "choice"}),
+    FormCase(
+        "fiche action du CLS",
+        "coord_dinan",
+        plan_url("plans:existing_actions"),
+        lambda w: {"reference": "2.3", "title": "Prévention des chutes", "priority": "Axe 2", "description": "Ateliers."},
+        {"reference": TEXT, "title": TEXT, "description": TEXT},
+    ),
+    FormCase(
+        "réunion du COPIL",
+        "coord_dinan",
+        plan_url("plans:copil"),
+        lambda w: {"date": "2026-01-20", "attendees": "Présidence", "notes": "Relevé", "adopted_actions": [w["dinan"].action.pk]},
+        {"date": "date", "attendees": TEXT, "notes": TEXT, "adopted_actions": "pks"},
+    ),
+    FormCase("message à l’ARS", "coord_dinan", plan_url("plans:post_message"), lambda w: {"body": "Pouvez-vous relire ?"}, {"body": TEXT}),
+    FormCase(
+        "créer une action",
+        "coord_dinan",
+        plan_url("plans:new_action"),
+        action_data,
+        {
+            "title": TEXT,
+            "description": TEXT,
+            "theme": "pk",
+            "communes": "codes",
+            "lead_organisation": "pk",
+            "start": "date",
+            "end": "date",
+            "modalities": "pks",
+            "submission_token": "uuid",
+        },
+    ),
+    FormCase(
+        "modifier une action",
+        "coord_dinan",
+        action_url("plans:edit_action"),
+        edited_action_data,
+        {"title": TEXT, "partners": "pks", "end": "date", "version_seen": "int"},
+    ),
+    FormCase("état de l’action", "coord_dinan", action_url("plans:move_action"), lambda w: {"status": "en_cours"}, {"status": "choice"}),
+    FormCase(
+        "indicateur",
+        "coord_dinan",
+        action_url("plans:add_indicator"),
+        lambda w: {"name": "Personnes appelées", "unit": "personnes", "target": "120"},
+        {"name": TEXT, "unit": TEXT, "target": "amount"},
+    ),
+    FormCase(
+        "point d’avancement",
+        "coord_dinan",
+        indicator_url("plans:add_progress"),
+        lambda w: {"date": "2026-01-20", "value": "12", "comment": "Premier mois"},
+        {"date": "date", "value": "amount", "comment": TEXT},
+    ),
+    FormCase("cible d’indicateur", "coord_dinan", indicator_url("plans:set_target"), lambda w: {"target": "250"}, {"target": "amount"}),
+    FormCase(
+        "ligne de budget",
+        "coord_dinan",
+        action_url("plans:add_budget_line"),
+        lambda w: {"kind": "depense", "label": "Vacations", "amount": "450.50"},
+        {"kind": "choice", "label": TEXT, "amount": "amount"},
+    ),
+    FormCase(
+        "demande de financement",
+        "coord_dinan",
+        action_url("plans:ask_funding"),
+        lambda w: {"funding_line": w["dinan"].funding.funding_line_id, "amount": "300", "justification": "Animateurs", "cofunding": ""},
+        {"funding_line": "pk", "amount": "amount", "justification": TEXT, "cofunding": TEXT, "submission_token": "uuid"},
+    ),
+    FormCase(
+        "instruction d’une demande",
+        "dd22",
+        funding_url("plans:instruct_funding"),
+        lambda w: {"status": "accordee", "amount_granted": "800", "comment": "Accord partiel"},
+        {"status": "choice", "amount_granted": "amount", "refusal_reason": TEXT, "comment": TEXT},
+    ),
+    FormCase("commentaire d’instruction", "dd22", funding_url("plans:comment_funding"), lambda w: {"body": "Pièce reçue."}, {"body": TEXT}),
+    FormCase(
+        "compte rendu d’utilisation",
+        "coord_dinan",
+        funding_url("plans:report_funding_usage"),
+        lambda w: {"report": "200 heures d’animation."},
+        {"report": TEXT},
+        setup=grant,
+    ),
+    FormCase(
+        "période de restriction",
+        "ars",
+        lambda w: reverse("plans:restrictions"),
+        lambda w: {"kind": "confinement", "label": "Confinement", "department": "22", "start": "2026-02-01", "end": "2026-02-28"},
+        {"kind": "choice", "label": TEXT, "department": "code", "start": "date", "end": "date", "blocked_modalities": "pks"},
+    ),
+    FormCase(
+        "ajouter une organisation",
+        "coord_dinan",
+        lambda w: reverse("directory:create"),
+        organisation_data,
+        {"name": TEXT, "kind": "choice", "department": "code", "communes": "codes", "email": "email", "phone": TEXT, "website": "url"},
+    ),
+    FormCase(
+        "modifier une organisation",
+        "coord_dinan",
+        lambda w: reverse("directory:edit", args=[w["dinan"].organisation.public_id]),
+        edited_organisation_data,
+        {"name": TEXT, "department": "code", "website": "url", "seen_version": TEXT},
+    ),
+]
