@@ -8,7 +8,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 HISTORY_CSV = RESULTS / "history.csv"
 HISTORY_FIELDS = ["date", "commit", "database", "scale", "key", "queries", "rps", "p50_ms", "p95_ms", "p99_ms"]
 DATABASES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
-REGRESSION = 0.15  # a drop of throughput beyond this share is flagged
+REGRESSION = 0.15  # a throughput drop or a cost ÷ floor rise beyond this share is flagged
 
 
 def number(value, digits=0):
@@ -95,27 +95,64 @@ def load_history():
     return {(r["database"], float(r["scale"]), r["key"]): r for r in rows if r["date"] == last}
 
 
-def comparison_table(configs, history):
+def previous_processor(history):
+    """The processor line of the run the history rows come from (its Markdown copy in results/history/)."""
+    row = next(iter(history.values()))
+    stamp = row["date"].replace(" ", "T").replace(":", "")
+    path = RESULTS / "history" / f"{stamp}-{row['commit']}.md"
+    if not path.exists():
+        return None
+    prefix = "- Processeur : "
+    return next((line[len(prefix) :] for line in path.read_text(encoding="utf-8").splitlines() if line.startswith(prefix)), None)
+
+
+def comparison_table(configs, history, machine=None):
+    """Each endpoint against the previous run: throughput, and the cost ÷ floor, which holds across machines.
+
+    A throughput drop is only flagged on the same processor: on another machine it measures the machine. A cost ÷
+    floor rise or more SQL queries are flagged whatever the machine.
+    """
     if not history:
         return "Premier passage enregistré : pas de comparaison."
     any_row = next(iter(history.values()))
+    before_processor = previous_processor(history)
+    processor = (machine or {}).get("Processeur")
+    same_machine = before_processor is None or processor is None or before_processor == processor
     lines = [
-        f"Passage précédent : {any_row['date']} (commit {any_row['commit']}). ⚠ : débit en baisse de plus de "
-        f"{round(REGRESSION * 100)} % ou requêtes SQL en hausse.\n",
-        "| Base | Échelle | Point de mesure | req/s avant | req/s | Écart | Requêtes SQL |",
-        "| --- | ---: | --- | ---: | ---: | ---: | --- |",
+        f"Passage précédent : {any_row['date']} (commit {any_row['commit']}). ⚠ : coût ÷ plancher en hausse de plus de "
+        f"{round(REGRESSION * 100)} %, requêtes SQL en hausse"
+        + (f" ou débit en baisse de plus de {round(REGRESSION * 100)} %." if same_machine else "."),
+    ]
+    if not same_machine:
+        lines.append(
+            f"\nMachine différente (avant : {before_processor} ; maintenant : {processor}) : l’écart de débit mesure surtout "
+            "la machine ; c’est le coût ÷ plancher qui compare le code."
+        )
+    lines += [
+        "",
+        "| Base | Échelle | Point de mesure | req/s avant | req/s | Écart | ÷ plancher avant | ÷ plancher | Requêtes SQL |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for config in configs:
+        floor = floor_of(config)
+        floor_before = history.get((config["database"], float(config["scale"]), "floor"))
         for row in config["endpoints"]:
             before = history.get((config["database"], float(config["scale"]), row["key"]))
             if before is None:
                 continue
             old_rps, old_queries = float(before["rps"]), int(before["queries"])
             change = (row["rps"] - old_rps) / old_rps if old_rps else 0
-            flag = " ⚠" if change < -REGRESSION or row["queries"] > old_queries else ""
+            ratio = floor["rps"] / row["rps"] if row["rps"] else float("inf")
+            old_ratio = float(floor_before["rps"]) / old_rps if floor_before and old_rps else None
+            worse = (
+                row["queries"] > old_queries
+                or (old_ratio is not None and ratio > old_ratio * (1 + REGRESSION))
+                or (same_machine and change < -REGRESSION)
+            )
             lines.append(
                 f"| {DATABASES[config['database']]} | {scale_label(config['scale'])} | {row['label']} | {number(old_rps, 1)} "
-                f"| {number(row['rps'], 1)} | {change:+.0%}{flag} | {old_queries} → {row['queries']} |"
+                f"| {number(row['rps'], 1)} | {change:+.0%}{' ⚠' if worse else ''} "
+                f"| {'–' if old_ratio is None else number(old_ratio, 1)} | {number(ratio, 1)} | {old_queries} → {row['queries']} |"
             )
     return "\n".join(lines)
 
@@ -155,7 +192,7 @@ def render(result, history=None):
     if growth:
         parts += ["", "## Croissance du coût avec les données", growth]
     if history is not None:
-        parts += ["", "## Par rapport au passage précédent", "", comparison_table(result["configs"], history)]
+        parts += ["", "## Par rapport au passage précédent", "", comparison_table(result["configs"], history, result["machine"])]
     return "\n".join(parts) + "\n"
 
 
