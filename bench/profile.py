@@ -9,7 +9,7 @@ import os
 import sys
 
 from .endpoints import ENDPOINTS
-from .run import PYTHON, WORK, Bench, Database, run
+from .run import WORK, Bench, Database, collect_static
 
 
 def main(argv=None):
@@ -22,7 +22,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     database = Database(args.database, args.scale)
     environment = Bench(duration=0, warmup=0, connections=0, workers=0, smoke=False).env(database, production=True)
-    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], environment)  # pages link static files through the manifest
+    collect_static(environment)
     os.environ.update(environment)
 
     import django

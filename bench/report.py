@@ -41,6 +41,16 @@ def floor_of(config):
     return next(row for row in config["endpoints"] if row["key"] == "floor")
 
 
+def cost_ratio(floor_rps, rps):
+    """How many times an endpoint costs more than the floor (the floor's throughput over its own)."""
+    return floor_rps / rps if rps else float("inf")
+
+
+def history_file(date, sha):
+    """The Markdown copy of a run in results/history/."""
+    return RESULTS / "history" / f"{date.replace(' ', 'T').replace(':', '')}-{sha}.md"
+
+
 def config_table(config):
     floor = floor_of(config)
     lines = [
@@ -48,7 +58,7 @@ def config_table(config):
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in config["endpoints"]:
-        ratio = floor["rps"] / row["rps"] if row["rps"] else float("inf")
+        ratio = cost_ratio(floor["rps"], row["rps"])
         lines.append(
             f"| {row['label']} | {row['queries']} | {number(row['kbytes'], 1)} | {number(row['rps'], 1)} | {number(row['p50_ms'], 1)} "
             f"| {number(row['p95_ms'], 1)} | {number(row['p99_ms'], 1)} | {number(ratio, 1)} |"
@@ -98,8 +108,7 @@ def load_history():
 def previous_processor(history):
     """The processor line of the run the history rows come from (its Markdown copy in results/history/)."""
     row = next(iter(history.values()))
-    stamp = row["date"].replace(" ", "T").replace(":", "")
-    path = RESULTS / "history" / f"{stamp}-{row['commit']}.md"
+    path = history_file(row["date"], row["commit"])
     if not path.exists():
         return None
     prefix = "- Processeur : "
@@ -142,8 +151,8 @@ def comparison_table(configs, history, machine=None):
                 continue
             old_rps, old_queries = float(before["rps"]), int(before["queries"])
             change = (row["rps"] - old_rps) / old_rps if old_rps else 0
-            ratio = floor["rps"] / row["rps"] if row["rps"] else float("inf")
-            old_ratio = float(floor_before["rps"]) / old_rps if floor_before and old_rps else None
+            ratio = cost_ratio(floor["rps"], row["rps"])
+            old_ratio = cost_ratio(float(floor_before["rps"]), old_rps) if floor_before and old_rps else None
             worse = (
                 row["queries"] > old_queries
                 or (old_ratio is not None and ratio > old_ratio * (1 + REGRESSION))
@@ -200,8 +209,7 @@ def save(result, text):
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "history").mkdir(exist_ok=True)
     (RESULTS / "latest.md").write_text(text, encoding="utf-8")
-    stamp = result["date"].replace(" ", "T").replace(":", "")
-    (RESULTS / "history" / f"{stamp}-{result['commit']}.md").write_text(text, encoding="utf-8")
+    history_file(result["date"], result["commit"]).write_text(text, encoding="utf-8")
     new_file = not HISTORY_CSV.exists()
     with HISTORY_CSV.open("a", encoding="utf-8", newline="") as file:
         writer = csv.DictWriter(file, fieldnames=HISTORY_FIELDS)

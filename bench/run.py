@@ -36,6 +36,11 @@ def say(message):
     print(message, flush=True)
 
 
+def collect_static(env):
+    """Production pages link static files through the manifest that collectstatic writes."""
+    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+
+
 def run(command, env, **kwargs):
     """Run a step; on failure show its output and stop."""
     result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False, **kwargs)  # noqa: S603
@@ -219,7 +224,7 @@ def main(argv=None):
     bench = Bench(duration=args.duration, warmup=args.warmup, connections=args.connections, workers=args.workers, smoke=args.smoke)
     described = machine.describe(databases=args.databases, cache=bench.cache)  # before the load: its load average is the machine's own
     say("Collecte des fichiers statiques (réglages de production)…")
-    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], bench.env(None, production=True))
+    collect_static(bench.env(None, production=True))
     configs = [bench.measure(Database(vendor, scale)) for vendor in args.databases for scale in args.scales]
     result = {
         "date": time.strftime("%Y-%m-%d %H:%M"),
