@@ -5,7 +5,9 @@ Malformed input is a form error, never a 500 nor a megabyte stored (SECURITY.md 
 keys its database column cannot hold.
 """
 
+import re
 import uuid
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -109,3 +111,39 @@ class SubmitOnceMixin:
         instance = getattr(self, "instance", None)
         if instance is None or instance.pk is None:
             self.fields["submission_token"] = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
+
+
+class FrenchDecimalField(forms.DecimalField):
+    """A number typed the French way: "1 000,50", "1000.5", "1 000,50 €"; exponents ("1e3") are refused.
+
+    Browsers' number inputs refuse the space and comma French people type: the field is a text input that asks
+    mobile keyboards for digits.
+    """
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+    default_error_messages = {
+        "invalid": "Saisissez un nombre, par exemple « 1 000,50 ».",
+    }
+    SPACES = re.compile(r"[\s\u00a0\u202f]")
+    PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        text = self.SPACES.sub("", str(value)).removesuffix("€").replace(",", ".")
+        if len(text) > 40 or not self.PLAIN_NUMBER.fullmatch(text):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return Decimal(text)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            from .formats import number
+
+            return number(value).replace("\xa0", " ")
+        return value
+
+    def widget_attrs(self, widget):
+        # DecimalField would add min, max and step: they belong to number inputs, and the server checks the range.
+        return forms.Field.widget_attrs(self, widget)
