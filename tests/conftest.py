@@ -89,6 +89,79 @@ def social_services_dinan(db):
 
 
 @pytest.fixture
+def dinan_association(db):
+    """An association of Dinan (22050), whose member and volunteer are personas below."""
+    from mobilisation.directory.models import Organisation
+
+    organisation = Organisation.objects.create(name="Association Entraide Rance", kind="association", department_id="22")
+    organisation.communes.set(["22050"])
+    return organisation
+
+
+@pytest.fixture
+def partner_dinan(dinan_association):
+    return persona(Role.PARTNER_MEMBER, "partenaire.dinan@exemple.fr", organisation=dinan_association)
+
+
+@pytest.fixture
+def volunteer_dinan(dinan_association):
+    return persona(Role.VOLUNTEER, "benevole.dinan@exemple.fr", organisation=dinan_association)
+
+
+@pytest.fixture
+def covid(db):
+    from mobilisation.catalogue.models import Mobilisation
+
+    return Mobilisation.objects.get(slug="covid19-2020")
+
+
+@pytest.fixture
+def plan(cls_dinan, covid, coordinator_dinan):
+    """Dinan's plan for the COVID-19 mobilisation, a draft."""
+    from mobilisation.plans import services
+
+    return services.start_plan(cls=cls_dinan, mobilisation=covid, by=coordinator_dinan)
+
+
+@pytest.fixture
+def gathering_model(covid):
+    """A catalogue action held as a gathering, with a lockdown alternative."""
+    return covid.action_models.filter(modalities__code="rassemblement").exclude(lockdown_alternative="").order_by("pk").first()
+
+
+@pytest.fixture
+def adopted(plan, gathering_model, coordinator_dinan):
+    """The gathering action adopted into Dinan's plan, its dates still « à préciser »."""
+    from mobilisation.plans import services
+
+    action, _ = services.adopt_action_model(plan=plan, action_model=gathering_model, by=coordinator_dinan)
+    return action
+
+
+def submittable(plan, by):
+    """Give a plan what its submission needs: a diagnosis and an action."""
+    from mobilisation.catalogue.models import TargetPublic
+    from mobilisation.plans import services
+
+    services.save_diagnosis(
+        plan=plan, needs="Personnes âgées isolées.", priority_publics=[TargetPublic.objects.first()], priority_communes=[], by=by
+    )
+    if not plan.actions.exists():
+        services.adopt_action_model(plan=plan, action_model=plan.mobilisation.action_models.order_by("pk").first(), by=by)
+    plan.refresh_from_db()
+    return plan
+
+
+@pytest.fixture
+def submitted_plan(plan, adopted, coordinator_dinan):
+    """Dinan's plan with its diagnosis and an action, submitted to its COPIL."""
+    from mobilisation.plans import services
+
+    submittable(plan, coordinator_dinan)
+    return services.move_plan(plan=plan, to="soumis", by=coordinator_dinan)
+
+
+@pytest.fixture
 def login():
     """Return a test client logged in as the given user (None: anonymous)."""
 

@@ -23,3 +23,9 @@ ROLE_SCOPE_FIELD = {
     Role.PARTNER_MEMBER: "organisation",
     Role.VOLUNTEER: "organisation",
 }
+
+
+# Remits (accounts.decorators.remit): which roles a page belongs to.
+ARS_ROLES = (Role.ARS_REGION, Role.ARS_DELEGATION, Role.RESOURCE_POLE)
+INSTRUCTING_ROLES = (Role.ARS_REGION, Role.ARS_DELEGATION)
+RESTRICTION_READERS = (*ARS_ROLES, Role.CLS_COORDINATOR, Role.ELECTED_OFFICIAL, Role.SOCIAL_SERVICES)

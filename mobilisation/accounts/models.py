@@ -48,9 +48,13 @@ class Scope:
     epci_sirens: frozenset = field(default_factory=frozenset)
     organisation_ids: frozenset = field(default_factory=frozenset)
     cls_roles: frozenset = field(default_factory=frozenset)  # (role, cls id) pairs
+    organisation_roles: frozenset = field(default_factory=frozenset)  # (role, organisation id) pairs
 
     def cls_ids_for(self, *roles):
         return frozenset(cls_id for role, cls_id in self.cls_roles if role in roles)
+
+    def organisation_ids_for(self, *roles):
+        return frozenset(organisation_id for role, organisation_id in self.organisation_roles if role in roles)
 
     @property
     def is_ars(self):
@@ -118,6 +122,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             epci_sirens=frozenset(m[4] for m in memberships if m[4]),
             organisation_ids=frozenset(m[5] for m in memberships if m[5]),
             cls_roles=frozenset((m[0], m[2]) for m in memberships if m[2]),
+            organisation_roles=frozenset((m[0], m[5]) for m in memberships if m[5]),
         )
 
     def has_role(self, *roles):

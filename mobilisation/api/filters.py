@@ -78,11 +78,20 @@ class PlanFilter(django_filters.FilterSet):
 class PlannedActionFilter(django_filters.FilterSet):
     plan = django_filters.UUIDFilter(field_name="plan__public_id", label="Plan")
     statut = django_filters.ChoiceFilter(field_name="status", choices=ActionStatus.choices, label="État")
-    restreinte = django_filters.BooleanFilter(field_name="restricted", label="Touchée par une restriction en vigueur")
+    restreinte = django_filters.BooleanFilter(method="filter_restricted", label="Touchée par une restriction en vigueur")
+    a_verifier = django_filters.BooleanFilter(method="filter_to_check", label="Dates à préciser, une mesure en vigueur la bloquerait")
 
     class Meta:
         model = PlannedAction
-        fields = ["plan", "statut", "restreinte"]
+        fields = ["plan", "statut", "restreinte", "a_verifier"]
+
+    def filter_restricted(self, queryset, name, value):
+        restricted = PlannedAction.objects.restricted().values("pk")
+        return queryset.filter(pk__in=restricted) if value else queryset.exclude(pk__in=restricted)
+
+    def filter_to_check(self, queryset, name, value):
+        to_check = PlannedAction.objects.to_check().values("pk")
+        return queryset.filter(pk__in=to_check) if value else queryset.exclude(pk__in=to_check)
 
 
 class FundingRequestFilter(django_filters.FilterSet):

@@ -151,7 +151,12 @@ class PlannedActionSerializer(serializers.ModelSerializer):
     modalities = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
     communes = serializers.SlugRelatedField(many=True, read_only=True, slug_field="insee_code")
     indicators = IndicatorSerializer(many=True, read_only=True)
-    restricted = serializers.BooleanField(read_only=True)
+    restricted = serializers.BooleanField(
+        source="is_restricted", read_only=True, help_text="Dates prévues pendant une restriction qui bloque une de ses modalités."
+    )
+    restriction = serializers.SerializerMethodField(
+        help_text="« restreinte », « a_verifier » (dates à préciser, une mesure en vigueur la bloquerait) ou vide."
+    )
 
     class Meta:
         model = PlannedAction
@@ -171,8 +176,12 @@ class PlannedActionSerializer(serializers.ModelSerializer):
             "status",
             "copil_verdict",
             "restricted",
+            "restriction",
             "indicators",
         ]
+
+    def get_restriction(self, action) -> str:
+        return action.restriction_flag().value
 
 
 class PlanSerializer(serializers.ModelSerializer):

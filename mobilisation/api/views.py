@@ -144,7 +144,6 @@ class PlannedActionViewSet(ScopedReadOnlyViewSet):
         return (
             super()
             .get_queryset()
-            .with_restriction_flag()
             .select_related("plan", "theme", "action_model")
             .prefetch_related("modalities", "communes", Prefetch("indicators", queryset=Indicator.objects.with_latest()))
             .order_by("plan", "title")

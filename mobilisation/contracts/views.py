@@ -98,6 +98,8 @@ def workspace(request, public_id):
         "can_edit": Cls.objects.editable_by(request.user).filter(pk=cls.pk).exists(),
         "history": cls.history.select_related("history_user").order_by("-history_date")[:20] if sees_sources(request.user) else [],
         "plans": plans_of(request.user, cls),
+        # Wording only ("votre CLS" for its own team, "le CLS" for the ARS): access is Cls.objects.visible_to above.
+        "own_cls": cls.pk in request.user.scope.cls_ids,
         "breadcrumb": [HOME, ("Mon espace", "/espace/")],
     }
     return render(request, "contracts/workspace.html", context)

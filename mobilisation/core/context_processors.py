@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from mobilisation.accounts.enums import Role
+from mobilisation.accounts.enums import INSTRUCTING_ROLES, Role
 
 
 def navigation_for(user):
@@ -17,8 +17,10 @@ def navigation_for(user):
     if user.is_authenticated:
         items.insert(1, ("Mon espace", reverse("portal:dashboard")))
         scope = user.scope
-        if scope.is_ars or scope.manages_registry:
+        if scope.is_ars or user.is_superuser:
             items.append(("Suivi des plans", reverse("plans:follow_up")))
+        if user.is_superuser or user.has_role(*INSTRUCTING_ROLES):
+            items.append(("Financements", reverse("plans:funding_queue")))
         if scope.roles - {Role.VOLUNTEER} or user.is_superuser:
             items.append(("Annuaire", reverse("directory:index")))
         if scope.manages_registry:

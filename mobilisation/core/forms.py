@@ -147,3 +147,14 @@ class FrenchDecimalField(forms.DecimalField):
     def widget_attrs(self, widget):
         # DecimalField would add min, max and step: they belong to number inputs, and the server checks the range.
         return forms.Field.widget_attrs(self, widget)
+
+
+FILTERABLE_TEMPLATE = "core/fields/filterable_checkboxes.html"
+
+
+def filterable(field, filter_label):
+    """Render a multiple choice as checkboxes with a filter box (static/js/filterable.js): choosing communes among
+    sixty or more is a search, not a Ctrl-click list. Without JavaScript it stays a plain list of checkboxes."""
+    field.template_name = FILTERABLE_TEMPLATE
+    field.filter_label = filter_label
+    return field

@@ -29,6 +29,25 @@ class OrganisationQuerySet(models.QuerySet):
             condition |= Q(communes__in=territory_communes)
         return self.filter(pk__in=self.filter(condition).values("pk"))
 
+    def similar_to(self, name, communes):
+        """Organisations serving one of `communes` whose name matches `name` (accents, case and punctuation aside):
+        what a new organisation of that name would most likely duplicate."""
+        from mobilisation.core.text import search_key
+
+        wanted = search_key(name)
+        if not wanted:
+            return self.none()
+        candidates = self.filter(communes__in=communes).distinct().values_list("pk", "name")
+        matches = [pk for pk, other in candidates if self._same_name(wanted, search_key(other))]
+        return self.filter(pk__in=matches).order_by("name")
+
+    @staticmethod
+    def _same_name(one, other):
+        """Equal folded names, or one inside the other when both are long enough to mean something."""
+        if not one or not other:
+            return False
+        return one == other or (min(len(one), len(other)) >= 6 and (one in other or other in one))
+
     def editable_by(self, user):
         """The ARS region edits every organisation; a CLS coordinator those serving communes of their CLS."""
         scope = getattr(user, "scope", None)

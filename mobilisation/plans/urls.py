@@ -1,21 +1,34 @@
 from django.urls import path
 
-from .views import actions, ars, document, funding, plan
+from .views import actions, ars, copil, document, funding, plan
 
 app_name = "plans"
 
 urlpatterns = [
     path("", ars.follow_up, name="follow_up"),
     path("restrictions/", ars.restrictions, name="restrictions"),
+    path("restrictions/nouvelle/", ars.edit_restriction, name="new_restriction"),
+    path("restrictions/<uuid:public_id>/", ars.restriction, name="restriction"),
+    path("restrictions/<uuid:public_id>/modifier/", ars.edit_restriction, name="edit_restriction"),
+    path("restrictions/<uuid:public_id>/lever/", ars.lift_restriction, name="lift_restriction"),
+    path("restrictions/<uuid:public_id>/supprimer/", ars.delete_restriction, name="delete_restriction"),
     path("actions-restreintes/", ars.restricted_actions, name="restricted_actions"),
+    path("financements/", funding.queue, name="funding_queue"),
     path("cls/<uuid:cls_id>/<slug:slug>/", plan.start, name="start"),
     path("<uuid:public_id>/", plan.detail, name="plan"),
     path("<uuid:public_id>/document.pdf", document.plan_pdf, name="plan_pdf"),
     path("<uuid:public_id>/diagnostic/", plan.diagnosis, name="diagnosis"),
+    path("<uuid:public_id>/diagnostic/chiffres/", plan.add_figure, name="add_figure"),
+    path("<uuid:public_id>/diagnostic/chiffres/<int:figure_id>/retirer/", plan.remove_figure, name="remove_figure"),
     path("<uuid:public_id>/statut/", plan.move, name="move"),
     path("<uuid:public_id>/fiches-actions/", plan.existing_actions, name="existing_actions"),
-    path("<uuid:public_id>/copil/", plan.copil, name="copil"),
+    path("<uuid:public_id>/copil/", copil.record, name="copil"),
+    path("<uuid:public_id>/copil/prevoir/", copil.schedule, name="schedule_copil"),
+    path("<uuid:public_id>/copil/<uuid:meeting_id>/modifier/", copil.schedule, name="edit_copil"),
+    path("<uuid:public_id>/copil/<uuid:meeting_id>/annuler/", copil.cancel, name="cancel_copil"),
+    path("<uuid:public_id>/copil/<uuid:meeting_id>/decisions/", copil.record, name="hold_copil"),
     path("<uuid:public_id>/messages/", plan.post_message, name="post_message"),
+    path("<uuid:public_id>/messages/lus/", plan.mark_read, name="mark_read"),
     path("<uuid:public_id>/catalogue/", actions.catalogue, name="catalogue"),
     path("<uuid:public_id>/catalogue/<uuid:model_id>/adopter/", actions.adopt, name="adopt"),
     path("<uuid:public_id>/actions/nouvelle/", actions.edit, name="new_action"),
@@ -30,6 +43,7 @@ urlpatterns = [
     path("actions/<uuid:action_id>/financement/", funding.ask, name="ask_funding"),
     path("financements/<uuid:public_id>/", funding.detail, name="funding_request"),
     path("financements/<uuid:public_id>/instruction/", funding.instruct, name="instruct_funding"),
+    path("financements/<uuid:public_id>/reouverture/", funding.reopen, name="reopen_funding"),
     path("financements/<uuid:public_id>/commentaires/", funding.comment, name="comment_funding"),
     path("financements/<uuid:public_id>/utilisation/", funding.report_usage, name="report_funding_usage"),
 ]

@@ -1,11 +1,11 @@
 """Public portal pages (home, legal pages) and the logged-in user's dashboard."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from mobilisation.accounts.enums import Role
+from mobilisation.accounts.enums import ARS_ROLES, INSTRUCTING_ROLES, Role
 from mobilisation.accounts.models import Membership
 from mobilisation.contracts.models import Cls
 from mobilisation.directory.models import Organisation
@@ -43,6 +43,10 @@ def home(request):
 
 @require_GET
 def dashboard(request):
+    """Each role's home: who I am, and what to do next (plans, funding, messages, restrictions, COPIL)."""
+    from mobilisation.plans import todo
+    from mobilisation.plans.models import PlannedAction
+
     user = request.user
     scope = user.scope
     memberships = (
@@ -52,11 +56,26 @@ def dashboard(request):
         .order_by("role")
     )
     contracts = Cls.objects.visible_to(user).select_related("department").order_by("department", "name")
+    is_ars = user.is_superuser or user.has_role(*INSTRUCTING_ROLES)
+    partner_organisations = scope.organisation_ids_for(Role.PARTNER_MEMBER)
     context = {
         "memberships": memberships,
-        "contracts": contracts,
+        "contracts": contracts[:12],
+        "contracts_total": contracts.count(),
         "organisations": Organisation.objects.visible_to(user).filter(pk__in=scope.organisation_ids).select_related("department"),
-        "communes": Commune.objects.filter(insee_code__in=scope.commune_codes) | Commune.objects.filter(epci__in=scope.epci_sirens),
+        "communes": Commune.objects.filter(Q(insee_code__in=scope.commune_codes) | Q(epci__in=scope.epci_sirens)).order_by("name")[:30],
+        "coordinator_rows": todo.coordinator_home(user) if user.has_role(Role.CLS_COORDINATOR) else [],
+        "elected_plans": todo.elected_home(user) if user.has_role(Role.ELECTED_OFFICIAL) else [],
+        "ars_departments": todo.ars_home(user) if is_ars else [],
+        "is_ars": is_ars,
+        "follows_plans": user.is_superuser or user.has_role(*ARS_ROLES),
+        "partner_actions": PlannedAction.objects.visible_to(user)
+        .filter(Q(lead_organisation__in=partner_organisations) | Q(partners__in=partner_organisations))
+        .select_related("plan__cls", "lead_organisation")
+        .distinct()
+        .order_by("plan__cls__name", "title")
+        if partner_organisations
+        else [],
         "is_volunteer_only": scope.roles == {Role.VOLUNTEER},
         "breadcrumb": [("Accueil", "/")],
     }

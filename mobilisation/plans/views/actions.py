@@ -1,16 +1,17 @@
 """Actions of a plan: adopt from the catalogue, adapt or create, follow up (status, indicators, budget)."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mobilisation.catalogue.models import ActionModel
 from mobilisation.core.services import submit_once
 
-from .. import services
+from .. import restriction_states, services
 from ..enums import ActionOrigin, ActionStatus
 from ..forms import BudgetLineForm, IndicatorForm, IndicatorTargetForm, PlannedActionForm, ProgressForm
-from ..models import ExistingAction, Plan, PlannedAction
+from ..models import BudgetLine, ExistingAction, FundingRequest, Plan, PlannedAction
 from .common import action_crumbs, action_for, plan_crumbs, plan_for, run
 
 
@@ -66,22 +67,50 @@ def edit(request, public_id=None, action_id=None):
         return redirect(plan.get_absolute_url())
     form = PlannedActionForm(request.POST or None, instance=action, plan=plan)
     if request.method == "POST" and form.is_valid():
-        m2m = {name: form.cleaned_data[name] for name in ["publics", "communes", "partners", "modalities", "resources"]}
-        action = services.save_planned_action(
-            action=form.save(commit=False), m2m=m2m, by=request.user, submission_token=form.cleaned_data.get("submission_token")
-        )
+        action = save_action_form(form, by=request.user)
         messages.success(request, f"L’action « {action.title} » est enregistrée.")
         return redirect(action.get_absolute_url())
     title = "Modifier l’action" if action.pk else ("Adapter une fiche action du CLS" if action.existing_action_id else "Créer une action")
     context = {"form": form, "plan": plan, "title": title, "fiche": action.existing_action, "breadcrumb": plan_crumbs(plan)}
-    return render(request, "plans/form.html", context)
+    return render(request, "plans/action_form.html", context)
 
 
-@require_GET
-def detail(request, action_id):
-    action = action_for(request, action_id)
+@transaction.atomic
+def save_action_form(form, *, by):
+    """The action of a valid form, with the partner organisation it creates on the way, if any."""
+    from mobilisation.directory.services import create_organisation
+
+    m2m = {name: list(form.cleaned_data[name]) for name in ["publics", "communes", "partners", "modalities", "resources"]}
+    action = form.save(commit=False)
+    organisation, role, commune = form.new_organisation()
+    if organisation is not None:
+        organisation = create_organisation(organisation=organisation, communes=[commune], by=by)
+        if role == "lead":
+            action.lead_organisation = organisation
+        else:
+            m2m["partners"].append(organisation)
+    changed = None if action.pk is None else form.changed_fields()
+    return services.save_planned_action(
+        action=action, m2m=m2m, by=by, submission_token=form.cleaned_data.get("submission_token"), changed=changed
+    )
+
+
+def indicator_forms(indicators, bound):
+    """Each indicator with its target and progress forms: the bound one that failed, blank ones otherwise."""
+    for indicator in indicators:
+        indicator.target_form = bound.get(("target", indicator.pk)) or IndicatorTargetForm(
+            prefix=f"cible-{indicator.pk}", initial={"target": indicator.target}
+        )
+        indicator.progress_form = bound.get(("progress", indicator.pk)) or ProgressForm(prefix=f"avancement-{indicator.pk}")
+    return indicators
+
+
+def action_page(request, action, *, bound=None):
+    """The action page; `bound` holds the small form that was sent with errors, so its input stays in place."""
+    bound = bound or {}
+    user = request.user
     plan = action.plan
-    can_edit = Plan.objects.editable_by(request.user).filter(pk=plan.pk).exists() and plan.is_editable
+    can_edit = Plan.objects.editable_by(user).filter(pk=plan.pk).exists() and plan.is_editable
     model_diff = []
     if action.model_changed:
         record = action.action_model.history.filter(revision=action.model_revision).first()
@@ -93,19 +122,25 @@ def detail(request, action_id):
     context = {
         "action": action,
         "plan": plan,
-        "indicators": action.indicators.with_latest().prefetch_related("entries"),
-        "budget_lines": action.budget_lines.all(),
-        "funding_requests": action.funding_requests.select_related("funding_line"),
-        "restrictions": action.blocking_restrictions().select_related("department"),
+        "reads_plan": Plan.objects.visible_to(user).filter(pk=plan.pk).exists(),
+        "indicators": indicator_forms(list(action.indicators.with_latest().prefetch_related("entries")), bound),
+        "budget_lines": BudgetLine.objects.visible_to(user).filter(action=action),
+        "funding_requests": FundingRequest.objects.visible_to(user).filter(action=action).select_related("funding_line"),
+        "in_team": Plan.objects.of_team(user).filter(pk=plan.pk).exists(),
+        "restrictions": restriction_states.periods_hitting(action) if action.restriction_flag() else [],
         "model_diff": model_diff,
         "can_edit": can_edit,
         "next_statuses": [(s, ActionStatus(s).label) for s in ActionStatus.values if action.can_move_to(s)],
-        "indicator_form": IndicatorForm(),
-        "progress_form": ProgressForm(),
-        "budget_form": BudgetLineForm(),
-        "breadcrumb": action_crumbs(action),
+        "indicator_form": bound.get("indicator") or IndicatorForm(prefix="indicateur"),
+        "budget_form": bound.get("budget") or BudgetLineForm(prefix="budget"),
+        "breadcrumb": action_crumbs(action, user),
     }
     return render(request, "plans/action.html", context)
+
+
+@require_GET
+def detail(request, action_id):
+    return action_page(request, action_for(request, action_id))
 
 
 @require_POST
@@ -115,7 +150,14 @@ def move(request, action_id):
     if target not in ActionStatus.values:
         messages.error(request, "État inconnu.")
     else:
-        run(request, services.move_action, success="L’état de l’action a changé.", action=action, to=target, by=request.user)
+        run(
+            request,
+            services.move_action,
+            success=f"L’action est maintenant « {ActionStatus(target).label} ».",
+            action=action,
+            to=target,
+            by=request.user,
+        )
     return redirect(action.get_absolute_url())
 
 
@@ -136,40 +178,35 @@ def model_changes(request, action_id):
     return redirect(action.get_absolute_url())
 
 
-def _render_with_error(request, action, **forms):
-    messages.error(request, "Le formulaire contient des erreurs : rien n’a été enregistré.")
-    for form in forms.values():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label} : {error}" if label else error)
-    return redirect(action.get_absolute_url())
+def with_errors(request, action, key, form):
+    """The action page again, the form that failed kept with its input and its errors at the fields."""
+    messages.error(request, "Le formulaire contient des erreurs, signalées à leur champ : rien n’a été enregistré.")
+    return action_page(request, action, bound={key: form})
 
 
 @require_POST
 def add_indicator(request, action_id):
     action = action_for(request, action_id, editable=True)
-    form = IndicatorForm(request.POST)
+    form = IndicatorForm(request.POST, prefix="indicateur")
     if not form.is_valid():
-        return _render_with_error(request, action, form=form)
+        return with_errors(request, action, "indicator", form)
+    data = form.cleaned_data
 
     def write():
-        indicator = form.save(commit=False)
-        indicator.action = action
-        indicator.save()
-        messages.success(request, f"L’indicateur « {indicator.name} » est ajouté.")
+        services.add_indicator(action=action, name=data["name"], unit=data["unit"], target=data["target"], by=request.user)
+        messages.success(request, f"L’indicateur « {data['name']} » est ajouté.")
         return action.get_absolute_url() + "#indicateurs"
 
-    return redirect(submit_once(token=form.cleaned_data.get("submission_token"), user=request.user, write=write))
+    return redirect(submit_once(token=data.get("submission_token"), user=request.user, write=write))
 
 
 @require_POST
 def add_progress(request, action_id, indicator_id):
     action = action_for(request, action_id, editable=True)
     indicator = get_object_or_404(action.indicators, pk=indicator_id)
-    form = ProgressForm(request.POST)
+    form = ProgressForm(request.POST, prefix=f"avancement-{indicator.pk}")
     if not form.is_valid():
-        return _render_with_error(request, action, form=form)
+        return with_errors(request, action, ("progress", indicator.pk), form)
     services.add_progress(indicator=indicator, by=request.user, **form.cleaned_data)
     messages.success(request, f"Avancement de « {indicator.name} » enregistré.")
     return redirect(action.get_absolute_url() + "#indicateurs")
@@ -179,11 +216,10 @@ def add_progress(request, action_id, indicator_id):
 def set_target(request, action_id, indicator_id):
     action = action_for(request, action_id, editable=True)
     indicator = get_object_or_404(action.indicators, pk=indicator_id)
-    form = IndicatorTargetForm(request.POST)
+    form = IndicatorTargetForm(request.POST, prefix=f"cible-{indicator.pk}")
     if not form.is_valid():
-        return _render_with_error(request, action, form=form)
-    indicator.target = form.cleaned_data["target"]
-    indicator.save(update_fields=["target"])
+        return with_errors(request, action, ("target", indicator.pk), form)
+    services.set_target(indicator=indicator, target=form.cleaned_data["target"], by=request.user)
     messages.success(request, f"Cible de « {indicator.name} » enregistrée.")
     return redirect(action.get_absolute_url() + "#indicateurs")
 
@@ -191,15 +227,14 @@ def set_target(request, action_id, indicator_id):
 @require_POST
 def add_budget_line(request, action_id):
     action = action_for(request, action_id, editable=True)
-    form = BudgetLineForm(request.POST)
+    form = BudgetLineForm(request.POST, prefix="budget")
     if not form.is_valid():
-        return _render_with_error(request, action, form=form)
+        return with_errors(request, action, "budget", form)
+    data = form.cleaned_data
 
     def write():
-        line = form.save(commit=False)
-        line.action = action
-        line.save()
-        messages.success(request, f"La ligne de budget « {line.label} » est ajoutée.")
+        services.add_budget_line(action=action, kind=data["kind"], label=data["label"], amount=data["amount"], by=request.user)
+        messages.success(request, f"La ligne de budget « {data['label']} » est ajoutée.")
         return action.get_absolute_url() + "#budget"
 
-    return redirect(submit_once(token=form.cleaned_data.get("submission_token"), user=request.user, write=write))
+    return redirect(submit_once(token=data.get("submission_token"), user=request.user, write=write))

@@ -1,8 +1,9 @@
-"""Shared helpers of the plans views: fetching within the user's scope, turning service errors into messages."""
+"""Shared helpers of the plans views: fetching within the user's scope, breadcrumbs, service errors as messages."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from ..models import Plan, PlannedAction
 
@@ -24,12 +25,24 @@ def action_for(request, public_id, *, editable=False):
     )
 
 
+def cls_crumbs(cls):
+    return [HOME, SPACE, (cls.name, cls.get_workspace_url())]
+
+
 def plan_crumbs(plan):
-    return [HOME, SPACE, (plan.cls.name, plan.cls.get_workspace_url())]
+    """Up to the plan page: for the pages under a plan (diagnosis, catalogue, COPIL, a new action…)."""
+    return [*cls_crumbs(plan.cls), ("Plan d’action", plan.get_absolute_url())]
 
 
-def action_crumbs(action):
-    return plan_crumbs(action.plan) + [(f"Plan {action.plan.mobilisation.title}", action.plan.get_absolute_url())]
+def action_crumbs(action, user):
+    """Up to the plan, or to « Mon espace » for a partner who reads the action but not its plan."""
+    if Plan.objects.visible_to(user).filter(pk=action.plan_id).exists():
+        return plan_crumbs(action.plan)
+    return [HOME, SPACE]
+
+
+def follow_up_crumbs():
+    return [HOME, ("Suivi des plans", reverse("plans:follow_up"))]
 
 
 def run(request, service, success=None, **kwargs):

@@ -6,7 +6,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from ..models import BudgetLine, FundingRequest, Indicator
+from ..enums import CopilStatus
+from ..models import BudgetLine, CopilMeeting, DiagnosisFigure, FundingRequest, Indicator, Plan
 from .common import plan_for
 from .plan import plan_actions, territory_figures
 
@@ -35,31 +36,36 @@ def render_pdf(html):
 @require_GET
 def plan_pdf(request, public_id):
     plan = plan_for(request, public_id)
-    actions = list(
-        plan_actions(plan).prefetch_related(
-            "communes", "partners", "budget_lines", Prefetch("indicators", queryset=Indicator.objects.with_latest())
-        )
-    )
+    in_team = Plan.objects.of_team(request.user).filter(pk=plan.pk).exists()
+    prefetches = ["communes", "partners", Prefetch("indicators", queryset=Indicator.objects.with_latest())]
+    actions = list(plan_actions(plan, with_money=in_team).prefetch_related(*prefetches, *(["budget_lines"] if in_team else [])))
     axes = {}
     for action in actions:
         axes.setdefault(action.theme.axis, {}).setdefault(action.theme, []).append(action)
-    budget, budget_totals = budget_rows(actions)
-    funding = FundingRequest.objects.filter(action__plan=plan)
+    meetings = CopilMeeting.objects.filter(plan=plan).prefetch_related("decisions__action").order_by("-date", "-pk")
     context = {
         "plan": plan,
+        "in_team": in_team,
         "delegation": plan.cls.ars_delegation,
         "generated_at": timezone.localtime(),
         "figures": territory_figures(plan),
+        "diagnosis_figures": DiagnosisFigure.objects.filter(plan=plan),
         "axes": axes,
         "actions_total": len(actions),
-        "budget": budget,
-        "budget_totals": budget_totals,
-        "funding": funding.totals(),
-        "funding_requests": funding.select_related("action", "funding_line").order_by(
-            "action__theme__axis__order", "action__theme__order", "action__title", "created_at"
-        ),
-        "meetings": plan.copil_meetings.prefetch_related("decisions__action"),
+        "meetings": meetings.filter(status=CopilStatus.HELD),
+        "coming_meetings": meetings.filter(status=CopilStatus.SCHEDULED).order_by("date", "time"),
     }
+    if in_team:
+        budget, budget_totals = budget_rows(actions)
+        funding = FundingRequest.objects.filter(action__plan=plan)
+        context.update(
+            budget=budget,
+            budget_totals=budget_totals,
+            funding=funding.totals(),
+            funding_requests=funding.select_related("action", "funding_line").order_by(
+                "action__theme__axis__order", "action__theme__order", "action__title", "created_at"
+            ),
+        )
     pdf = render_pdf(render_to_string("plans/plan_pdf.html", context))
     filename = f"plan-{plan.cls.slug}-{plan.mobilisation.slug}.pdf"
     return HttpResponse(pdf, content_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'})

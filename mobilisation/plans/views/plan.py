@@ -1,4 +1,4 @@
-"""The plan page, its diagnosis, lifecycle, COPIL meetings, the CLS's fiches actions and the exchange with the ARS."""
+"""The plan page, its diagnosis and figures, lifecycle, the CLS's fiches actions and the exchange with the ARS."""
 
 from django.contrib import messages
 from django.db.models import Count, Q, Sum
@@ -11,9 +11,20 @@ from mobilisation.core.exports import export_links, export_response, rejects_unk
 from mobilisation.core.services import submit_once
 
 from .. import services
-from ..enums import PlanStatus
-from ..forms import CopilForm, DiagnosisForm, ExistingActionForm, MessageForm
-from ..models import ExistingAction, FundingRequest, Plan, PlannedAction, plannable_cls
+from ..enums import CopilStatus, PlanStatus
+from ..forms import DiagnosisFigureForm, DiagnosisForm, ExistingActionForm, MessageForm
+from ..models import (
+    BudgetLine,
+    CopilMeeting,
+    DiagnosisFigure,
+    ExistingAction,
+    FundingRequest,
+    Plan,
+    PlanMessage,
+    PlannedAction,
+    ThreadReading,
+    plannable_cls,
+)
 from .common import plan_crumbs, plan_for, run
 
 
@@ -38,15 +49,14 @@ def territory_figures(plan):
     return figures
 
 
-def plan_actions(plan):
-    return (
+def plan_actions(plan, *, with_money):
+    actions = (
         PlannedAction.objects.filter(plan=plan)
-        .with_restriction_flag()
         .select_related("theme__axis", "action_model", "lead_organisation")
         .prefetch_related("modalities")
-        .annotate(asked=Sum("funding_requests__amount_requested"))
         .order_by("theme__axis__order", "theme__order", "title")
     )
+    return actions.annotate(asked=Sum("funding_requests__amount_requested")) if with_money else actions
 
 
 ACTION_COLUMNS = [
@@ -60,47 +70,81 @@ ACTION_COLUMNS = [
     ("Organisation pilote", "lead_organisation.name"),
     ("État", "get_status_display"),
     ("Avis du COPIL", "get_copil_verdict_display"),
-    ("Restriction en vigueur", lambda a: "oui" if a.restricted else "non"),
+    ("Restrictions", lambda a: a.restriction_flag().label if a.restriction_flag() else ""),
     ("Modèle modifié depuis l’adoption", lambda a: "oui" if a.model_changed else "non"),
-    ("Financements demandés (€)", lambda a: a.asked or 0),
 ]
+MONEY_COLUMNS = [("Financements demandés (€)", lambda a: a.asked or 0)]
+
+
+def money_of(plan):
+    """The plan's budget and funding figures (only the plan team reads them)."""
+    funding = FundingRequest.objects.filter(action__plan=plan)
+    return {
+        "funding": funding.totals(),
+        "funding_requests": funding.select_related("action", "funding_line"),
+        "budget": BudgetLine.objects.filter(action__plan=plan).aggregate(
+            expenses=Sum("amount", filter=Q(kind=BudgetLine.Kind.EXPENSE)),
+            cofunding=Sum("amount", filter=Q(kind=BudgetLine.Kind.COFUNDING)),
+        ),
+    }
+
+
+def thread_of(plan, user):
+    """The exchange with the ARS and what of it is new for the user since they last marked it read."""
+    thread = list(PlanMessage.objects.visible_to(user).filter(plan=plan).select_related("author"))
+    reading = ThreadReading.objects.filter(plan=plan, user=user).values_list("read_at", flat=True).first()
+    for message in thread:
+        message.is_new = message.author_id != user.pk and (reading is None or message.created_at > reading)
+    return thread
 
 
 @require_GET
 @rejects_unknown_format
 def detail(request, public_id):
     plan = plan_for(request, public_id)
-    actions = list(plan_actions(plan))
+    user = request.user
+    in_team = Plan.objects.of_team(user).filter(pk=plan.pk).exists()
+    actions = list(plan_actions(plan, with_money=in_team))
     if fmt := requested_format(request):
-        return export_response(rows=actions, columns=ACTION_COLUMNS, filename=f"plan-{plan.cls.slug}-{plan.mobilisation.slug}", fmt=fmt)
+        columns = ACTION_COLUMNS + (MONEY_COLUMNS if in_team else [])
+        return export_response(rows=actions, columns=columns, filename=f"plan-{plan.cls.slug}-{plan.mobilisation.slug}", fmt=fmt)
     axes = {}
     for action in actions:
         axes.setdefault(action.theme.axis, []).append(action)
-    funding = FundingRequest.objects.filter(action__plan=plan)
+    can_edit = Plan.objects.editable_by(user).filter(pk=plan.pk).exists()
+    thread = thread_of(plan, user) if in_team else []
+    meetings = list(
+        CopilMeeting.objects.filter(plan=plan)
+        .exclude(status=CopilStatus.CANCELLED)
+        .prefetch_related("decisions__action", "invited_users")
+        .order_by("-date", "-pk")
+    )
     context = {
         "plan": plan,
         "figures": territory_figures(plan),
+        "diagnosis_figures": DiagnosisFigure.objects.filter(plan=plan),
         "axes": axes,
         "actions_total": len(actions),
-        "restricted_total": sum(1 for a in actions if a.restricted),
+        "restricted_total": sum(1 for a in actions if a.is_restricted),
+        "to_check_total": sum(1 for a in actions if a.needs_check),
         "changed_total": sum(1 for a in actions if a.model_changed),
-        "funding": funding.totals(),
-        "funding_requests": funding.select_related("action", "funding_line"),
-        "budget": PlannedAction.objects.filter(plan=plan).aggregate(
-            expenses=Sum("budget_lines__amount", filter=Q(budget_lines__kind="depense")),
-            cofunding=Sum("budget_lines__amount", filter=Q(budget_lines__kind="cofinancement")),
-        ),
+        "in_team": in_team,
+        **(money_of(plan) if in_team else {}),
         "existing_actions": ExistingAction.objects.filter(cls=plan.cls),
         "events": plan.events.select_related("by")[:30],
-        "meetings": plan.copil_meetings.prefetch_related("decisions__action"),
-        "messages_thread": plan.messages.select_related("author"),
-        "can_edit": Plan.objects.editable_by(request.user).filter(pk=plan.pk).exists(),
-        "can_record_copil": Plan.objects.copil_recordable_by(request.user).filter(pk=plan.pk).exists(),
-        "can_discuss": Plan.objects.discussable_by(request.user).filter(pk=plan.pk).exists(),
+        "meetings": meetings,
+        "coming_meetings": [m for m in meetings if m.status == CopilStatus.SCHEDULED],
+        "held_meetings": [m for m in meetings if m.status == CopilStatus.HELD],
+        "messages_thread": thread,
+        "unread_total": sum(1 for message in thread if message.is_new),
+        "can_edit": can_edit,
+        "can_record_copil": Plan.objects.copil_recordable_by(user).filter(pk=plan.pk).exists(),
+        "can_discuss": in_team,  # the exchange is the plan team's (Plan.objects.discussable_by)
         "transitions": [(status, label) for status, label in plan.allowed_transitions().items() if status != PlanStatus.ADOPTED],
+        "blockers": plan.submission_blockers() if can_edit and plan.status == PlanStatus.DRAFT else [],
         "message_form": MessageForm(),
         "export_links": export_links(request),
-        "breadcrumb": plan_crumbs(plan),
+        "breadcrumb": plan_crumbs(plan)[:-1],
     }
     return render(request, "plans/plan.html", context)
 
@@ -122,9 +166,56 @@ def diagnosis(request, public_id):
             by=request.user,
         )
         return redirect(plan.get_absolute_url() + "#diagnostic")
-    return render(
-        request, "plans/form.html", {"form": form, "plan": plan, "title": "Diagnostic du territoire", "breadcrumb": plan_crumbs(plan)}
-    )
+    context = {
+        "form": form,
+        "plan": plan,
+        "title": "Diagnostic du territoire",
+        "figure_form": DiagnosisFigureForm(),
+        "diagnosis_figures": DiagnosisFigure.objects.filter(plan=plan),
+        "breadcrumb": plan_crumbs(plan),
+    }
+    return render(request, "plans/diagnosis.html", context)
+
+
+@require_POST
+def add_figure(request, public_id):
+    plan = plan_for(request, public_id, editable=True)
+    form = DiagnosisFigureForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+
+        def write():
+            services.add_diagnosis_figure(
+                plan=plan,
+                label=data["label"],
+                value=data["value"],
+                unit=data["unit"],
+                source=data["source"],
+                as_of=data["as_of"],
+                by=request.user,
+            )
+            messages.success(request, f"Le chiffre « {data['label']} » est ajouté au diagnostic.")
+            return plan.get_absolute_url() + "#diagnostic"
+
+        return redirect(submit_once(token=data.get("submission_token"), user=request.user, write=write))
+    context = {
+        "form": DiagnosisForm(plan=plan),
+        "plan": plan,
+        "title": "Diagnostic du territoire",
+        "figure_form": form,
+        "diagnosis_figures": DiagnosisFigure.objects.filter(plan=plan),
+        "breadcrumb": plan_crumbs(plan),
+    }
+    return render(request, "plans/diagnosis.html", context)
+
+
+@require_POST
+def remove_figure(request, public_id, figure_id):
+    plan = plan_for(request, public_id, editable=True)
+    figure = get_object_or_404(DiagnosisFigure.objects.filter(plan=plan), pk=figure_id)
+    services.remove_diagnosis_figure(figure=figure, by=request.user)
+    messages.success(request, f"Le chiffre « {figure.label} » est retiré du diagnostic.")
+    return redirect("plans:diagnosis", public_id=plan.public_id)
 
 
 @require_POST
@@ -136,7 +227,7 @@ def move(request, public_id):
     elif target not in PlanStatus.values:
         messages.error(request, "Statut inconnu.")
     else:
-        run(request, services.move_plan, success="Le statut du plan a changé.", plan=plan, to=target, by=request.user)
+        run(request, services.move_plan, success=services.NEXT_STEP[PlanStatus(target)], plan=plan, to=target, by=request.user)
     return redirect(plan.get_absolute_url())
 
 
@@ -161,38 +252,6 @@ def existing_actions(request, public_id):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def copil(request, public_id):
-    plan = get_object_or_404(Plan.objects.copil_recordable_by(request.user).select_related("cls", "mobilisation"), public_id=public_id)
-    form = CopilForm(request.POST or None, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-
-        def write():
-            _, ok = run(
-                request,
-                services.record_copil,
-                success="La réunion du COPIL et ses décisions sont enregistrées.",
-                plan=plan,
-                date=data["date"],
-                attendees=data["attendees"],
-                notes=data["notes"],
-                adopt_plan=data["adopt_plan"],
-                adopted_actions=list(data["adopted_actions"]),
-                rejected_actions=list(data["rejected_actions"]),
-                by=request.user,
-            )
-            return plan.get_absolute_url() + "#copil" if ok else None
-
-        if address := submit_once(token=data.get("submission_token"), user=request.user, write=write):
-            return redirect(address)
-    return render(
-        request,
-        "plans/form.html",
-        {"form": form, "plan": plan, "title": "Enregistrer une réunion du COPIL", "breadcrumb": plan_crumbs(plan)},
-    )
-
-
 @require_POST
 def post_message(request, public_id):
     plan = get_object_or_404(Plan.objects.discussable_by(request.user), public_id=public_id)
@@ -201,9 +260,18 @@ def post_message(request, public_id):
 
         def write():
             services.post_message(plan=plan, body=form.cleaned_data["body"], by=request.user)
+            messages.success(request, "Votre message est envoyé ; vos interlocuteurs sont prévenus par courriel.")
             return plan.get_absolute_url()
 
         submit_once(token=form.cleaned_data.get("submission_token"), user=request.user, write=write)
     else:
         messages.error(request, "Le message est vide ou trop long (5 000 caractères au plus) : il n’a pas été envoyé.")
+    return redirect(plan.get_absolute_url() + "#echanges")
+
+
+@require_POST
+def mark_read(request, public_id):
+    plan = get_object_or_404(Plan.objects.discussable_by(request.user), public_id=public_id)
+    services.mark_thread_read(plan=plan, by=request.user)
+    messages.success(request, "Les échanges sont marqués comme lus.")
     return redirect(plan.get_absolute_url() + "#echanges")
