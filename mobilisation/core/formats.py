@@ -5,7 +5,7 @@ a comma, the first day of a month is "1er". Spreadsheet exports keep typed numbe
 """
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
@@ -28,8 +28,10 @@ def number(value, decimals=None):
     if amount is None:
         return ""
     if decimals is None:
-        amount = amount.quantize(Decimal("0.01")).normalize()
+        amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
         decimals = max(0, -amount.as_tuple().exponent)
+    else:  # Django's number_format cuts the extra decimals: round them first
+        amount = amount.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     with translation.override("fr"):  # e-mails and history lines are French outside a request too
         return number_format(amount, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 

@@ -42,6 +42,12 @@ class VersionedFormMixin:
             raise forms.ValidationError(self.stale_message)
 
 
+def set_help_text(form, name, text):
+    """A help text decided once the form exists: its bound field, built by the DSFR form, keeps its own copy."""
+    form.fields[name].help_text = text
+    form[name].help_text = text
+
+
 PERSON_SEPARATOR = re.compile(r"\s*,\s*|\s+[–—-]\s+")
 
 
@@ -302,7 +308,7 @@ class InstructionForm(BaseForm):
         self.funding = funding
         allowed = FUNDING_TRANSITIONS.get(FundingStatus(funding.status), set())
         self.fields["status"].choices = [(s.value, s.label) for s in FundingStatus if s in allowed]
-        self.fields["amount_granted"].help_text = f"À indiquer pour un accord : au plus {euros(funding.amount_requested)}."
+        set_help_text(self, "amount_granted", f"À indiquer pour un accord : au plus {euros(funding.amount_requested)}.")
 
     def clean(self):
         cleaned = super().clean()
@@ -337,19 +343,16 @@ class UsageReportForm(BaseForm):
     report = forms.CharField(label="Utilisation des fonds", widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
 
 
-def copil_members(plan):
-    """Accounts a COPIL may invite: the CLS's coordinators and elected officials, its delegation, the partners' members."""
+def copil_members(plan, also=()):
+    """Accounts a COPIL may invite: the CLS's coordinators and elected officials, its delegation, the partners' members
+    (and `also`, the people a meeting already invited)."""
     organisations = Organisation.objects.filter(Q(led_actions__plan=plan) | Q(partner_actions__plan=plan)).values("pk")
-    return (
-        User.objects.filter(is_active=True, memberships__is_active=True)
-        .filter(
-            Q(memberships__cls=plan.cls, memberships__role__in=[Role.CLS_COORDINATOR, Role.ELECTED_OFFICIAL])
-            | Q(memberships__role=Role.ARS_DELEGATION, memberships__department=plan.cls.department_id)
-            | Q(memberships__role=Role.PARTNER_MEMBER, memberships__organisation__in=organisations)
-        )
-        .distinct()
-        .order_by("last_name", "first_name", "email")
+    members = User.objects.filter(is_active=True, memberships__is_active=True).filter(
+        Q(memberships__cls=plan.cls, memberships__role__in=[Role.CLS_COORDINATOR, Role.ELECTED_OFFICIAL])
+        | Q(memberships__role=Role.ARS_DELEGATION, memberships__department=plan.cls.department_id)
+        | Q(memberships__role=Role.PARTNER_MEMBER, memberships__organisation__in=organisations)
     )
+    return User.objects.filter(Q(pk__in=members.values("pk")) | Q(pk__in=list(also))).order_by("last_name", "first_name", "email")
 
 
 class MemberChoiceField(ModelMultipleChoiceField):
@@ -440,16 +443,15 @@ class CopilRecordForm(SubmitOnceMixin, BaseForm):
         actions = plan.actions.order_by("title")
         self.fields["adopted_actions"].queryset = actions
         self.fields["rejected_actions"].queryset = actions
-        members = copil_members(plan)
+        invited = list(meeting.invited_users.values_list("pk", flat=True)) if meeting is not None else []
         if meeting is not None:
-            members = members | User.objects.filter(pk__in=meeting.invited_users.values("pk"))
             del self.fields["date"]
             if not self.is_bound:
                 self.initial.update(attendees=meeting.other_invitees, present_users=list(meeting.invited_users.all()))
-        self.fields["present_users"].queryset = members.distinct().order_by("last_name", "first_name", "email")
+        self.fields["present_users"].queryset = copil_members(plan, also=invited).prefetch_related("memberships")
         if plan.status != PlanStatus.SUBMITTED:
             self.fields["adopt_plan"].disabled = True
-            self.fields["adopt_plan"].help_text = "Le plan doit d’abord être soumis au COPIL."
+            set_help_text(self, "adopt_plan", "Le plan doit d’abord être soumis au COPIL.")
 
     def clean_date(self):
         value = self.cleaned_data["date"]
