@@ -57,6 +57,7 @@ browser:
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_territories
+	$(PY) manage.py load_statistics
 	$(PY) manage.py load_cls
 	$(PY) manage.py load_catalogue
 	@if [ "$(DEMO)" = "1" ]; then DEMO=1 $(PY) manage.py load_demo; fi

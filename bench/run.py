@@ -125,7 +125,7 @@ class Bench:
         database.recreate()
         env = self.env(database)
         run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
-        for command in ("load_territories", "load_cls", "load_catalogue"):
+        for command in ("load_territories", "load_statistics", "load_cls", "load_catalogue"):
             run([PYTHON, "manage.py", command, "-v0"], env)
         counts = WORK / "dataset.json"
         output = run([PYTHON, "-m", "bench.generate", "--scale", str(database.scale), "--report", str(counts)], env)

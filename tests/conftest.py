@@ -13,6 +13,7 @@ from .factories import PASSWORD, UserFactory
 
 def load_reference_data():
     call_command("load_territories", verbosity=0)
+    call_command("load_statistics", verbosity=0)
     call_command("load_cls", verbosity=0)
     call_command("load_catalogue", verbosity=0)
 

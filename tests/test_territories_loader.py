@@ -11,10 +11,12 @@ from django.core import serializers
 from mobilisation.territories.loaders import load_territories
 from mobilisation.territories.models import ArsOffice, Boundary, Commune, Department, Epci, FormerCommune, Region
 
+from .utils import shared_data_dir
+
 pytestmark = pytest.mark.django_db
 
 SOURCE = Path(__file__).resolve().parent.parent / "data" / "bretagne"
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "bretagne"
+SHARED = shared_data_dir()
 
 
 def rows(name):

@@ -1,7 +1,8 @@
-"""Helpers to read pages as a user would: unescaped text with ordinary spaces."""
+"""Helpers to read pages as a user would (unescaped text with ordinary spaces) and to find the shared data."""
 
 import html
 import re
+from pathlib import Path
 
 
 def page_text(response):
@@ -9,3 +10,11 @@ def page_text(response):
     content = response.content.decode() if hasattr(response, "content") else str(response)
     content = html.unescape(content).replace("\u202f", " ").replace("\xa0", " ")
     return re.sub(r"[ \t]+", " ", content)
+
+
+def shared_data_dir():
+    """The shared reference data (shared/data/bretagne) next to the checkout or to its parent (worktrees)."""
+    for parent in Path(__file__).resolve().parents:
+        if (parent / "shared" / "data" / "bretagne").is_dir():
+            return parent / "shared" / "data" / "bretagne"
+    return Path(__file__).resolve().parents[2] / "shared" / "data" / "bretagne"

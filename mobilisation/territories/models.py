@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from mobilisation.core.text import search_key
 
-from .enums import ArsOfficeKind, BoundaryLevel, EpciKind
+from .enums import ArsOfficeKind, BoundaryLevel, EpciKind, PublicationStatus, StatisticsRelease
 
 
 class TerritoryQuerySet(models.QuerySet):
@@ -132,6 +132,12 @@ class CommuneQuerySet(TerritoryQuerySet):
     def outside_epci(self):
         return self.filter(epci__isnull=True)
 
+    def statistics(self):
+        """The INSEE figures of these communes taken together (territories.statistics), in one query."""
+        from .statistics import summarize
+
+        return summarize(self)
+
 
 class Commune(models.Model):
     insee_code = models.CharField("code INSEE", max_length=5, primary_key=True)
@@ -171,6 +177,61 @@ class Commune(models.Model):
     @property
     def postal_code_list(self):
         return [code for code in self.postal_codes.split("|") if code]
+
+
+def census_count(label):
+    return models.DecimalField(label, max_digits=13, decimal_places=6)
+
+
+class CommuneStatistics(models.Model):
+    """INSEE figures of one commune for the territorial diagnosis; each group of figures names its release.
+
+    Census counts are weighted estimates (not whole numbers), kept as published. A Filosofi figure INSEE does not
+    publish (statistical secrecy, "nd") has its status and no value: it is never stored as 0.
+    """
+
+    commune = models.OneToOneField(Commune, on_delete=models.CASCADE, primary_key=True, related_name="statistics", verbose_name="commune")
+    census_release = models.CharField("source de la population et des ménages", max_length=30, choices=StatisticsRelease.choices)
+    population = census_count("population (recensement)")
+    population_0_14 = census_count("0 à 14 ans")
+    population_15_29 = census_count("15 à 29 ans")
+    population_30_44 = census_count("30 à 44 ans")
+    population_45_59 = census_count("45 à 59 ans")
+    population_60_74 = census_count("60 à 74 ans")
+    population_75_89 = census_count("75 à 89 ans")
+    population_90_plus = census_count("90 ans ou plus")
+    households = census_count("ménages")
+    one_person_households_release = models.CharField("source des ménages d’une personne", max_length=30, choices=StatisticsRelease.choices)
+    one_person_households = census_count("ménages d’une personne")
+    filosofi_release = models.CharField("source du taux de pauvreté", max_length=30, choices=StatisticsRelease.choices)
+    poverty_status = models.CharField("diffusion du taux de pauvreté", max_length=20, choices=PublicationStatus.choices)
+    poverty_rate = models.DecimalField("taux de pauvreté au seuil de 60 % (%)", max_digits=4, decimal_places=1, null=True, blank=True)
+    fiscal_persons = models.PositiveIntegerField(
+        "personnes des ménages fiscaux", null=True, blank=True, help_text="Population à laquelle le taux de pauvreté s’applique."
+    )
+    filosofi_whole_commune = models.BooleanField(
+        "Filosofi couvre toute la commune",
+        default=True,
+        help_text="Faux pour une commune nouvelle de 2025 : Filosofi 2021, en géographie 2024, ne couvre que l’ancienne commune de même code.",
+    )
+    filosofi_note = models.CharField("remarque sur Filosofi", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "statistiques d’une commune"
+        verbose_name_plural = "statistiques des communes"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(poverty_status=PublicationStatus.PUBLISHED, poverty_rate__isnull=False, fiscal_persons__isnull=False)
+                | (~Q(poverty_status=PublicationStatus.PUBLISHED) & Q(poverty_rate__isnull=True)),
+                name="poverty_rate_only_when_published",
+            ),
+            models.CheckConstraint(
+                condition=Q(poverty_rate__gte=0, poverty_rate__lte=100) | Q(poverty_rate__isnull=True), name="poverty_rate_is_a_percentage"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Statistiques de {self.commune_id}"
 
 
 class FormerCommune(models.Model):

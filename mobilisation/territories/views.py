@@ -107,6 +107,7 @@ def epci(request, siren):
         "communes": communes,
         "contracts": Cls.objects.public().covering(epci).select_related("department").order_by("name"),
         "partial_contracts": Cls.objects.public().filter(communes__epci=epci).exclude(epcis=epci).distinct().order_by("name"),
+        "statistics": epci.communes.statistics(),
         "breadcrumb": [HOME, TERRITORIES]
         + ([(epci.seat_department.name, epci.seat_department.get_absolute_url())] if epci.seat_department else []),
     }
@@ -115,9 +116,12 @@ def epci(request, siren):
 
 @public
 def commune(request, insee_code):
-    commune = get_object_or_404(Commune.objects.visible_to(request.user).select_related("department", "epci"), insee_code=insee_code)
+    commune = get_object_or_404(
+        Commune.objects.visible_to(request.user).select_related("department", "epci", "statistics"), insee_code=insee_code
+    )
     context = {
         "commune": commune,
+        "statistics": Commune.objects.filter(pk=commune.pk).statistics(),
         "former_communes": commune.former_communes.all(),
         "contracts": Cls.objects.public().covering(commune).order_by("name"),
         "delegation": ArsOffice.objects.filter(department=commune.department).first(),

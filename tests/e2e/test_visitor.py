@@ -47,6 +47,7 @@ def test_visitor_explores_the_territories_of_brittany(visit, reference_data):
     tab.click_link("Ouessant", exact=True)
     assert tab.heading() == "Ouessant"
     assert "29155" in tab.main_text()
+    assert "non publié (secret statistique)" in tab.main_text()  # the poverty rate of a small island
     tab.check("commune ile")
 
     search(tab, "Redon")
