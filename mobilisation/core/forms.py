@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import connections, models
 from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
 
@@ -125,6 +125,18 @@ class FrenchDecimalField(forms.DecimalField):
         "invalid": "Saisissez un nombre, par exemple « 1 000,50 ».",
     }
     SPACES = re.compile(r"[\s\u00a0\u202f]")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .formats import number
+
+        # Django writes the limits the English way ("0.01"): say them in French.
+        for validator in self.validators:
+            if isinstance(validator, MinValueValidator):
+                validator.message = f"Saisissez un nombre supérieur ou égal à {number(validator.limit_value)}."
+            elif isinstance(validator, MaxValueValidator):
+                validator.message = f"Saisissez un nombre inférieur ou égal à {number(validator.limit_value)}."
+
     PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
     def to_python(self, value):

@@ -103,6 +103,14 @@ class Plan(PublicIdModel):
         return missing
 
 
+class PlanEventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Every reader of the plan reads its history, but the money lines are for the plan team (plan_team_condition)."""
+        readable = filtered(self, plan_scope_condition(user, prefix="plan__"))
+        team = plan_team_condition(user, prefix="plan__")
+        return readable if team is None else readable.filter(Q(team_only=False) | team)
+
+
 class PlanEvent(models.Model):
     """The plan's history: who did what, when (append-only)."""
 
@@ -110,6 +118,11 @@ class PlanEvent(models.Model):
     at = models.DateTimeField("date", auto_now_add=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="par")
     description = models.CharField("événement", max_length=300)
+    team_only = models.BooleanField(
+        "réservé à l’équipe du plan", default=False, help_text="Budget, financements : lu par l’équipe du plan seulement."
+    )
+
+    objects = PlanEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = "événement du plan"

@@ -135,5 +135,7 @@ def add_progress(*, indicator, date, value, comment, by):
 @transaction.atomic
 def add_budget_line(*, action, kind, label, amount, by):
     line = BudgetLine.objects.create(action=action, kind=kind, label=label, amount=amount)
-    record(action.plan, by, f"Budget de « {action.title} » : {line.get_kind_display().lower()} « {label} », {euros(amount)}")
+    record(
+        action.plan, by, f"Budget de « {action.title} » : {line.get_kind_display().lower()} « {label} », {euros(amount)}", team_only=True
+    )
     return line

@@ -13,8 +13,9 @@ from ..models import PlanEvent
 logger = logging.getLogger(__name__)
 
 
-def record(plan, by, description):
-    PlanEvent.objects.create(plan=plan, by=by, description=description[:300])
+def record(plan, by, description, *, team_only=False):
+    """A line of the plan's history; `team_only` for what only the plan team reads (money)."""
+    PlanEvent.objects.create(plan=plan, by=by, description=description[:300], team_only=team_only)
 
 
 def notify(*, recipients, subject, body):

@@ -60,7 +60,7 @@ def request_funding(*, action, funding_line, amount, justification, cofunding, b
         if submission_token:
             return FundingRequest.objects.get(submission_token=submission_token, action=action)
         raise
-    record(action.plan, by, f"Demande de financement de {euros(amount)} ({funding_line}) pour « {action.title} »")
+    record(action.plan, by, f"Demande de financement de {euros(amount)} ({funding_line}) pour « {action.title} »", team_only=True)
     notify(
         recipients=delegation_emails(action.plan.cls),
         subject=f"nouvelle demande de financement – {action.plan.cls}",
@@ -106,7 +106,7 @@ def instruct_funding(*, funding, to, by, amount_granted=None, refusal_reason="",
         if to == FundingStatus.GRANTED
         else (f" : {refusal_reason}" if to == FundingStatus.REFUSED else "")
     )
-    record(plan, by, f"Demande de financement « {funding.action.title} » : {to.label}{detail}")
+    record(plan, by, f"Demande de financement « {funding.action.title} » : {to.label}{detail}", team_only=True)
     notify(
         recipients=cls_team_emails(plan.cls),
         subject=f"demande de financement {to.label.lower()}",
@@ -133,7 +133,9 @@ def reopen_funding(*, funding, reason, by):
     _save_step(funding, by, reason)
     FundingComment.objects.create(request=funding, author=by, body=f"Décision « {previous} » rouverte : {reason}")
     plan = funding.action.plan
-    record(plan, by, f"Décision « {previous} » rouverte sur la demande de financement « {funding.action.title} » : {reason}")
+    record(
+        plan, by, f"Décision « {previous} » rouverte sur la demande de financement « {funding.action.title} » : {reason}", team_only=True
+    )
     notify(
         recipients=cls_team_emails(plan.cls),
         subject="décision de financement rouverte",
@@ -156,5 +158,5 @@ def report_funding_usage(*, funding, report, by):
     funding.usage_report = report
     funding.usage_reported_at = timezone.now()
     funding.save(update_fields=["usage_report", "usage_reported_at", "updated_at"])
-    record(funding.action.plan, by, f"Compte rendu d’utilisation des fonds : {funding.action.title}")
+    record(funding.action.plan, by, f"Compte rendu d’utilisation des fonds : {funding.action.title}", team_only=True)
     return funding

@@ -49,6 +49,7 @@ def plan_pdf(request, public_id):
         "delegation": plan.cls.ars_delegation,
         "generated_at": timezone.localtime(),
         "figures": territory_figures(plan),
+        "territory_statistics": plan.cls.communes.statistics(),
         "diagnosis_figures": DiagnosisFigure.objects.filter(plan=plan),
         "axes": axes,
         "actions_total": len(actions),
