@@ -10,18 +10,13 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from mobilisation.catalogue.models import Mobilisation, TargetPublic
+from mobilisation.catalogue.models import TargetPublic
 from mobilisation.directory.models import Organisation
 from mobilisation.plans import services
 from mobilisation.plans.models import BudgetLine, RestrictionPeriod
 from mobilisation.territories.models import Commune
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def covid(db):
-    return Mobilisation.objects.get(slug="covid19-2020")
 
 
 @pytest.fixture
@@ -45,10 +40,24 @@ def plan(cls_dinan, covid, coordinator_dinan, elected_dinan):
     indicator.target = Decimal("120")
     indicator.save()
     services.add_progress(indicator=indicator, date=datetime.date(2026, 11, 10), value=Decimal("45"), comment="", by=coordinator_dinan)
-    lockdown = RestrictionPeriod.objects.create(kind="confinement", label="Confinement", start=datetime.date(2026, 11, 25))
-    lockdown.blocked_modalities.set(first.modalities.all()[:1])
-    BudgetLine.objects.create(action=first, kind=BudgetLine.Kind.EXPENSE, label="Vacations", amount=Decimal("7250"))
-    BudgetLine.objects.create(action=first, kind=BudgetLine.Kind.COFUNDING, label="Commune", amount=Decimal("1000"))
+    services.save_restriction(
+        period=RestrictionPeriod(kind="confinement", label="Confinement", scope="national", start=datetime.date(2026, 11, 25)),
+        blocked_modalities=first.modalities.all()[:1],
+        epcis=[],
+        communes=[],
+        by=coordinator_dinan,
+    )
+    services.add_budget_line(action=first, kind=BudgetLine.Kind.EXPENSE, label="Vacations", amount=Decimal("7250"), by=coordinator_dinan)
+    services.add_budget_line(action=first, kind=BudgetLine.Kind.COFUNDING, label="Commune", amount=Decimal("1000"), by=coordinator_dinan)
+    services.add_diagnosis_figure(
+        plan=plan,
+        label="Bénéficiaires de l’APA",
+        value=Decimal("1250.5"),
+        unit="personnes",
+        source="Département",
+        as_of=datetime.date(2026, 11, 1),
+        by=coordinator_dinan,
+    )
     services.request_funding(
         action=first,
         funding_line=covid.resources.funding_lines().first(),
@@ -61,7 +70,7 @@ def plan(cls_dinan, covid, coordinator_dinan, elected_dinan):
     services.record_copil(
         plan=plan,
         date=datetime.date(2026, 11, 20),
-        attendees="Hervé Élu, président",
+        attendees="Hervé Élu, président\nClaire Dinan, coordinatrice",
         notes="",
         adopt_plan=True,
         adopted_actions=[first],
@@ -90,13 +99,23 @@ def test_the_plan_pdf_holds_what_the_copil_and_the_ars_read(login, coordinator_d
     assert "CLS de Dinan Agglomération" in text
     for action in plan.actions.all():
         assert action.title in text
-    assert "du 01/12/2026 au 20/12/2026" in text and "Oui : un confinement ou un couvre-feu" in text
+    assert "du 01/12/2026 au 20/12/2026" in text and "Oui : une mesure en vigueur pendant ses dates" in text
     assert "Association Bien Vieillir" in text and "Adoptée par le COPIL" in text and "Rejetée par le COPIL" in text
-    assert "7 250,00" in text and "1 000,00" in text and "5 000,00" in text  # expenses, co-funding, funding asked
+    assert "7 250 €" in text and "1 000 €" in text and "5 000 €" in text  # expenses, co-funding, funding asked
+    assert "version" not in text.lower()  # the internal version number is not for readers
+    assert "Bénéficiaires de l’APA 1 250,5 personnes Département, 1er novembre 2026" in text
+    assert "Personnes de 75 ans ou plus" in text and "Insee, RP 2022" in text
     assert "45 au 10/11/2026" in text  # latest value of the indicator
-    assert "COPIL du 20 novembre 2026" in text
+    assert "COPIL du 20 novembre 2026" in text and "Hervé Élu, président" in text
     assert "Adopté" in text and "Côtes-d'Armor (22)" in text.replace("’", "'")
     assert re.search(r"page 1 sur \d+", text)
+
+
+def test_the_pdf_of_a_reader_outside_the_plan_team_holds_no_money(login, resource_pole, social_services_dinan, plan):
+    for user in [resource_pole, social_services_dinan]:
+        text = pdf_text(login(user).get(reverse("plans:plan_pdf", args=[plan.public_id])))
+        assert "CLS de Dinan Agglomération" in text
+        assert "Budget" not in text and "Demandes de financement" not in text and "5 000 €" not in text
 
 
 def test_every_reader_of_the_plan_sees_the_download_link(login, elected_dinan, delegation_22, plan):

@@ -1,8 +1,5 @@
 """Plans: start, adopt, adapt, create; lifecycle; restrictions; model changes; funding; COPIL; exchange; scoping."""
 
-import datetime
-from decimal import Decimal
-
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -214,7 +211,7 @@ def test_follow_up_lists_by_scope_with_a_query_budget(
 ):
     services.start_plan(cls=cls_brest, mobilisation=covid, by=coordinator_brest)
     client = login(ars_region)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         region = page_text(client.get(reverse("plans:follow_up")))
     assert "CLS de Dinan Agglomération" in region and "CLS du Pays de Brest" in region
     dd22 = page_text(login(delegation_22).get(reverse("plans:follow_up")))

@@ -25,9 +25,9 @@ BUDGETS = {
     "floor": 1,
     "home": 7,
     "catalogue": 12,
-    "plan": 23,
-    "delegation": 12,
-    "region": 13,
+    "plan": 27,
+    "delegation": 17,
+    "region": 18,
     "api_actions": 8,
 }
 

@@ -1,6 +1,7 @@
 """Regressions found in review: admin takeover, shared organisations, closed plans, bad values, COPIL consistency."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from mobilisation.accounts.models import User
@@ -110,7 +111,7 @@ def test_copil_cannot_reject_done_actions_nor_adopt_abandoned_ones(coordinator_d
     plan.refresh_from_db()
     action.status = "realisee"
     action.save()
-    with pytest.raises(services.ValidationError, match="réalisée ne peut plus être rejetée"):
+    with pytest.raises(ValidationError, match="réalisée ne peut plus être rejetée"):
         services.record_copil(
             plan=plan,
             date=plan.created_at.date(),
@@ -123,7 +124,7 @@ def test_copil_cannot_reject_done_actions_nor_adopt_abandoned_ones(coordinator_d
         )
     action.status = "abandonnee"
     action.save()
-    with pytest.raises(services.ValidationError, match="abandonnée ne peut pas être adoptée"):
+    with pytest.raises(ValidationError, match="abandonnée ne peut pas être adoptée"):
         services.record_copil(
             plan=plan,
             date=plan.created_at.date(),
@@ -135,7 +136,7 @@ def test_copil_cannot_reject_done_actions_nor_adopt_abandoned_ones(coordinator_d
             by=coordinator_dinan,
         )
     line = plan.mobilisation.resources.funding_lines().first()
-    with pytest.raises(services.ValidationError, match="abandonnée"):
+    with pytest.raises(ValidationError, match="abandonnée"):
         services.request_funding(action=action, funding_line=line, amount=10, justification="x", cofunding="", by=coordinator_dinan)
     assert not FundingRequest.objects.exists()
 

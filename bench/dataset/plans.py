@@ -4,7 +4,8 @@ import datetime
 from decimal import Decimal
 
 from mobilisation.catalogue.models import ActionModel, Modality, Resource, TargetPublic, Theme
-from mobilisation.plans.enums import ActionOrigin, ActionStatus, CopilDecisionKind, CopilVerdict, FundingStatus, PlanStatus
+from mobilisation.core.formats import euros
+from mobilisation.plans.enums import ActionOrigin, ActionStatus, CopilDecisionKind, CopilStatus, CopilVerdict, FundingStatus, PlanStatus
 from mobilisation.plans.models import (
     BudgetLine,
     CopilDecision,
@@ -57,6 +58,11 @@ DECIDED = {PlanStatus.ADOPTED, PlanStatus.IN_PROGRESS, PlanStatus.CLOSED}
 STARTED = {ActionStatus.IN_PROGRESS, ActionStatus.DONE, ActionStatus.SUSPENDED, ActionStatus.ABANDONED}
 
 BACKDATED = (Plan, PlanEvent, ExistingAction, PlannedAction, ProgressEntry, FundingRequest, FundingComment, CopilMeeting, PlanMessage)
+
+
+def is_money(description):
+    """History lines about money are read by the plan team only, as the application writes them."""
+    return description.startswith(("Demande de financement", "Budget de"))
 
 
 def days(n):
@@ -280,7 +286,8 @@ class PlanWriter:
             for index, text in enumerate(ctx.pick(texts.FUNDING_COMMENTS, ctx.rng.randint(0, 3)))
         ]
         self.funding.append(request)
-        draft["events"].append((asked_on, draft["coordinator"], f"Demande de financement : {asked} € pour « {action.title} »"[:300]))
+        line = f"Demande de financement de {euros(asked)} pour « {action.title} »"
+        draft["events"].append((asked_on, draft["coordinator"], line[:300]))
 
     def add_lifecycle(self, draft, team):
         """Status moves, COPIL meetings and decisions, and the exchange with the delegation."""
@@ -298,6 +305,7 @@ class PlanWriter:
                 meeting = CopilMeeting(
                     public_id=ctx.uuid(),
                     plan=plan,
+                    status=CopilStatus.HELD,
                     date=day,
                     attendees="\n".join(attendees),
                     notes="Point d’étape sur les actions et les financements." if index else "Adoption du plan d’action COVID-19.",
@@ -320,12 +328,15 @@ class PlanWriter:
         if status == PlanStatus.CLOSED:
             events.append((timeline["closed"], coordinator, "Statut : En cours → Clos"))
         for day, by, description in events:
-            self.events.append(PlanEvent(plan=plan, at=ctx.moment(day), by=by, description=description[:300]))
+            self.events.append(
+                PlanEvent(plan=plan, at=ctx.moment(day), by=by, description=description[:300], team_only=is_money(description))
+            )
         for index in range(ctx.rng.randint(0, 12)):
             from_ars = index % 2 == 1 and draft["delegation"]
             author = ctx.rng.choice(draft["delegation"]) if from_ars else coordinator
             body = ctx.rng.choice(texts.ARS_MESSAGES if from_ars else texts.COORDINATOR_MESSAGES)
-            self.messages.append(PlanMessage(plan=plan, author=author, body=body, created_at=ctx.moment(ctx.day(timeline["created"]))))
+            moment = ctx.moment(ctx.day(timeline["created"]))
+            self.messages.append(PlanMessage(plan=plan, author=author, from_ars=bool(from_ars), body=body, created_at=moment))
 
     # Writing -----------------------------------------------------------------------------------------
     def save(self):
@@ -412,6 +423,8 @@ def grow(ctx, plan, *, actions):
         models=[m for m in writer.catalogue.models if m.pk not in adopted],
     )
     for day, by, description in draft["events"]:
-        writer.events.append(PlanEvent(plan=plan, at=ctx.moment(day), by=by, description=description[:300]))
+        writer.events.append(
+            PlanEvent(plan=plan, at=ctx.moment(day), by=by, description=description[:300], team_only=is_money(description))
+        )
     writer.save()
     ctx.writer.finish()

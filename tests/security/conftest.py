@@ -7,10 +7,12 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from mobilisation.accounts.enums import Role
 from mobilisation.accounts.models import ApiToken
-from mobilisation.catalogue.models import Mobilisation
+from mobilisation.catalogue.models import Mobilisation, Modality
 from mobilisation.directory.models import Organisation
 from mobilisation.plans import services
+from mobilisation.plans.models import RestrictionPeriod
 
 
 @dataclass
@@ -24,41 +26,95 @@ class Side:
     funding: object
     organisation: object
     meeting: object
+    scheduled: object
+    figure: object
 
 
 def build_side(cls, coordinator, *, department, commune, organisation_name):
     covid = Mobilisation.objects.get(slug="covid19-2020")
     plan = services.start_plan(cls=cls, mobilisation=covid, by=coordinator)
     action, _ = services.adopt_action_model(plan=plan, action_model=covid.action_models.order_by("pk").first(), by=coordinator)
+    organisation = Organisation.objects.create(name=organisation_name, kind="association", department_id=department)
+    organisation.communes.set([commune])
+    action.lead_organisation = organisation  # its members read the action, not the plan
+    services.save_planned_action(action=action, m2m={}, by=coordinator)
     line = covid.resources.funding_lines().order_by("pk").first()
     funding = services.request_funding(
         action=action, funding_line=line, amount=1000, justification="Animation", cofunding="", by=coordinator
     )
-    organisation = Organisation.objects.create(name=organisation_name, kind="association", department_id=department)
-    organisation.communes.set([commune])
     meeting = services.record_copil(
         plan=plan,
         date=datetime.date(2026, 1, 15),
-        attendees="Présidence du CLS",
+        attendees="Hervé Le Gall, président du CLS\nClaire Dinan, coordinatrice",
         notes="",
         adopt_plan=False,
         adopted_actions=[],
         rejected_actions=[],
         by=coordinator,
     )
-    return Side(cls, plan, action, action.indicators.order_by("pk").first(), funding, organisation, meeting)
+    scheduled = services.schedule_copil(
+        plan=plan,
+        date=datetime.date.today() + datetime.timedelta(days=20),
+        time=None,
+        place="Salle du conseil",
+        agenda="Point d’étape",
+        invited_users=[coordinator],
+        other_invitees="",
+        by=coordinator,
+    )
+    figure = services.add_diagnosis_figure(
+        plan=plan,
+        label="Bénéficiaires de l’APA",
+        value=1200,
+        unit="personnes",
+        source="Département",
+        as_of=datetime.date(2026, 1, 1),
+        by=coordinator,
+    )
+    return Side(cls, plan, action, action.indicators.order_by("pk").first(), funding, organisation, meeting, scheduled, figure)
 
 
 @pytest.fixture
-def world(cls_dinan, cls_brest, coordinator_dinan, coordinator_brest):
-    """Dinan's and Brest's objects, built through the services as the application builds them."""
+def world(cls_dinan, cls_brest, coordinator_dinan, coordinator_brest, ars_region):
+    """Dinan's and Brest's objects, built through the services as the application builds them, and a restriction."""
     dinan = build_side(cls_dinan, coordinator_dinan, department="22", commune="22050", organisation_name="Association du Pays de Rance")
     brest = build_side(cls_brest, coordinator_brest, department="29", commune="29019", organisation_name="Association de la rade")
-    return {"dinan": dinan, "brest": brest}
+    restriction = services.save_restriction(
+        period=RestrictionPeriod(
+            kind="couvre_feu", label="Couvre-feu du Finistère", scope="departement", department_id="29", start=datetime.date(2026, 1, 1)
+        ),
+        blocked_modalities=Modality.objects.filter(code="rassemblement"),
+        epcis=[],
+        communes=[],
+        by=ars_region,
+    )
+    return {"dinan": dinan, "brest": brest, "restriction": restriction}
 
 
 @pytest.fixture
-def personas(coordinator_dinan, coordinator_brest, elected_dinan, delegation_22, delegation_56, ars_region, resource_pole):
+def dinan_side_members(world):
+    """A member and a volunteer of the organisation that leads Dinan's action."""
+    from ..conftest import persona
+
+    organisation = world["dinan"].organisation
+    return {
+        "partner_dinan": persona(Role.PARTNER_MEMBER, "membre.rance@exemple.fr", organisation=organisation),
+        "volunteer_dinan": persona(Role.VOLUNTEER, "benevole.rance@exemple.fr", organisation=organisation),
+    }
+
+
+@pytest.fixture
+def personas(
+    coordinator_dinan,
+    coordinator_brest,
+    elected_dinan,
+    delegation_22,
+    delegation_56,
+    ars_region,
+    resource_pole,
+    social_services_dinan,
+    dinan_side_members,
+):
     """Every role of the matrix, named as in tests/conftest.py; "anon" is the anonymous visitor."""
     return {
         "coord_dinan": coordinator_dinan,
@@ -68,6 +124,8 @@ def personas(coordinator_dinan, coordinator_brest, elected_dinan, delegation_22,
         "dd56": delegation_56,
         "ars": ars_region,
         "pole": resource_pole,
+        "ccas_dinan": social_services_dinan,
+        **dinan_side_members,
         "anon": None,
     }
 

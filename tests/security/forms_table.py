@@ -3,6 +3,7 @@
 tests/security/test_input.py replaces one field at a time by malformed values of its kind (SECURITY.md 14).
 """
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +14,9 @@ from django.utils.http import urlsafe_base64_encode
 
 from mobilisation.catalogue.models import Mobilisation, Modality, TargetPublic
 from mobilisation.plans import services
+from mobilisation.plans.models import CopilMeeting
 
+from ..conftest import submittable
 from ..factories import PASSWORD
 
 HUGE = "a" * 1_000_000  # 1 MB, under Django's 2.5 MB request ceiling: the form itself must refuse it
@@ -46,6 +49,7 @@ class FormCase:
     accepted: str = "writes"  # how a valid submission shows: "writes" (the database) or "mail"
     setup: Any = None  # world -> None, run once before the submissions
     prepare: Any = None  # (client, world) -> address to post to, when the form's address is reached by a redirect
+    prefix: Any = None  # world -> the prefix of the form's field names, for the small forms of a page that holds several
 
 
 def covid():
@@ -340,7 +344,27 @@ FORMS = [
         {"needs": TEXT, "priority_publics": "pks", "priority_communes": "codes", "version_seen": "int"},
         setup=lambda w: w["dinan"].plan.refresh_from_db(),
     ),
-    FormCase("statut du plan", "coord_dinan", plan_url("plans:move"), lambda w: {"status": "soumis"}, {"status": "choice"}),
+    FormCase(
+        "statut du plan",
+        "coord_dinan",
+        plan_url("plans:move"),
+        lambda w: {"status": "soumis"},
+        {"status": "choice"},
+        setup=lambda w: submittable(w["dinan"].plan, w["users"]["coord_dinan"]),
+    ),
+    FormCase(
+        "chiffre du diagnostic",
+        "coord_dinan",
+        plan_url("plans:add_figure"),
+        lambda w: {
+            "label": "Bénéficiaires de la PCH",
+            "value": "1 250",
+            "unit": "personnes",
+            "source": "Département",
+            "as_of": "2026-01-01",
+        },
+        {"label": TEXT, "value": "amount", "unit": TEXT, "source": TEXT, "as_of": "date"},
+    ),
     FormCase(
         "fiche action du CLS",
         "coord_dinan",
@@ -352,8 +376,34 @@ FORMS = [
         "réunion du COPIL",
         "coord_dinan",
         plan_url("plans:copil"),
-        lambda w: {"date": "2026-01-20", "attendees": "Présidence", "notes": "Relevé", "adopted_actions": [w["dinan"].action.pk]},
-        {"date": "date", "attendees": TEXT, "notes": TEXT, "adopted_actions": "pks"},
+        lambda w: {
+            "date": "2026-01-20",
+            "attendees": "Hervé Le Gall, président\nClaire Dinan, coordinatrice",
+            "notes": "Relevé",
+            "adopted_actions": [w["dinan"].action.pk],
+        },
+        {"date": "date", "attendees": TEXT, "notes": TEXT, "adopted_actions": "pks", "present_users": "pks"},
+    ),
+    FormCase(
+        "prévoir un COPIL",
+        "coord_dinan",
+        plan_url("plans:schedule_copil"),
+        lambda w: {
+            "date": "2099-03-01",
+            "time": "18:00",
+            "place": "Mairie",
+            "agenda": "Bilan",
+            "invited_users": [w["users"]["elected_dinan"].pk],
+        },
+        {"date": "date", "time": "date", "place": TEXT, "agenda": TEXT, "invited_users": "pks", "other_invitees": TEXT},
+    ),
+    FormCase(
+        "décisions d’un COPIL prévu",
+        "coord_dinan",
+        lambda w: reverse("plans:hold_copil", args=[w["dinan"].plan.public_id, w["dinan"].scheduled.public_id]),
+        lambda w: {"present_users": [w["users"]["coord_dinan"].pk], "attendees": "Hervé Le Gall, président", "notes": "Relevé"},
+        {"present_users": "pks", "attendees": TEXT, "notes": TEXT, "rejected_actions": "pks"},
+        setup=lambda w: CopilMeeting.objects.filter(pk=w["dinan"].scheduled.pk).update(date=datetime.date.today()),
     ),
     FormCase("message à l’ARS", "coord_dinan", plan_url("plans:post_message"), lambda w: {"body": "Pouvez-vous relire ?"}, {"body": TEXT}),
     FormCase(
@@ -387,6 +437,7 @@ FORMS = [
         action_url("plans:add_indicator"),
         lambda w: {"name": "Personnes appelées", "unit": "personnes", "target": "120"},
         {"name": TEXT, "unit": TEXT, "target": "amount"},
+        prefix=lambda w: "indicateur-",
     ),
     FormCase(
         "point d’avancement",
@@ -394,20 +445,35 @@ FORMS = [
         indicator_url("plans:add_progress"),
         lambda w: {"date": "2026-01-20", "value": "12", "comment": "Premier mois"},
         {"date": "date", "value": "amount", "comment": TEXT},
+        prefix=lambda w: f"avancement-{w['dinan'].indicator.pk}-",
     ),
-    FormCase("cible d’indicateur", "coord_dinan", indicator_url("plans:set_target"), lambda w: {"target": "250"}, {"target": "amount"}),
+    FormCase(
+        "cible d’indicateur",
+        "coord_dinan",
+        indicator_url("plans:set_target"),
+        lambda w: {"target": "250"},
+        {"target": "amount"},
+        prefix=lambda w: f"cible-{w['dinan'].indicator.pk}-",
+    ),
     FormCase(
         "ligne de budget",
         "coord_dinan",
         action_url("plans:add_budget_line"),
-        lambda w: {"kind": "depense", "label": "Vacations", "amount": "450.50"},
+        lambda w: {"kind": "depense", "label": "Vacations", "amount": "450,50"},
         {"kind": "choice", "label": TEXT, "amount": "amount"},
+        prefix=lambda w: "budget-",
     ),
     FormCase(
         "demande de financement",
         "coord_dinan",
         action_url("plans:ask_funding"),
-        lambda w: {"funding_line": w["dinan"].funding.funding_line_id, "amount": "300", "justification": "Animateurs", "cofunding": ""},
+        lambda w: {
+            "funding_line": w["dinan"].funding.funding_line_id,
+            "amount": "300",
+            "justification": "Animateurs",
+            "cofunding": "",
+            "confirm_duplicate": "on",
+        },
         {"funding_line": "pk", "amount": "amount", "justification": TEXT, "cofunding": TEXT, "submission_token": "uuid"},
     ),
     FormCase(
@@ -416,6 +482,14 @@ FORMS = [
         funding_url("plans:instruct_funding"),
         lambda w: {"status": "accordee", "amount_granted": "800", "comment": "Accord partiel"},
         {"status": "choice", "amount_granted": "amount", "refusal_reason": TEXT, "comment": TEXT},
+    ),
+    FormCase(
+        "réouverture d’une décision",
+        "dd22",
+        funding_url("plans:reopen_funding"),
+        lambda w: {"reason": "Erreur sur le montant"},
+        {"reason": TEXT},
+        setup=grant,
     ),
     FormCase("commentaire d’instruction", "dd22", funding_url("plans:comment_funding"), lambda w: {"body": "Pièce reçue."}, {"body": TEXT}),
     FormCase(
@@ -429,9 +503,59 @@ FORMS = [
     FormCase(
         "période de restriction",
         "ars",
-        lambda w: reverse("plans:restrictions"),
-        lambda w: {"kind": "confinement", "label": "Confinement", "department": "22", "start": "2026-02-01", "end": "2026-02-28"},
-        {"kind": "choice", "label": TEXT, "department": "code", "start": "date", "end": "date", "blocked_modalities": "pks"},
+        lambda w: reverse("plans:new_restriction"),
+        lambda w: {
+            "kind": "confinement",
+            "label": "Confinement",
+            "scope": "departement",
+            "department": "22",
+            "start": "2026-02-01",
+            "end": "2026-02-28",
+        },
+        {
+            "kind": "choice",
+            "label": TEXT,
+            "scope": "choice",
+            "department": "code",
+            "start": "date",
+            "end": "date",
+            "blocked_modalities": "pks",
+        },
+    ),
+    FormCase(
+        "mesure de communes",
+        "ars",
+        lambda w: reverse("plans:new_restriction"),
+        lambda w: {"kind": "couvre_feu", "label": "Couvre-feu de Dinan", "scope": "communes", "communes": ["22050"], "start": "2026-02-01"},
+        {"communes": "codes", "epcis": "codes", "scope": "choice"},
+    ),
+    FormCase(
+        "corriger une période de restriction",
+        "ars",
+        lambda w: reverse("plans:edit_restriction", args=[w["restriction"].public_id]),
+        lambda w: {
+            "kind": "couvre_feu",
+            "label": "Couvre-feu à 20 h",
+            "scope": "departement",
+            "department": "29",
+            "start": "2026-01-01",
+            "reason": "Précision",
+        },
+        {"label": TEXT, "reason": TEXT, "end": "date"},
+    ),
+    FormCase(
+        "lever une mesure",
+        "ars",
+        lambda w: reverse("plans:lift_restriction", args=[w["restriction"].public_id]),
+        lambda w: {"on": "2026-01-31", "reason": "Décret"},
+        {"on": "date", "reason": TEXT},
+    ),
+    FormCase(
+        "supprimer une période de restriction",
+        "ars",
+        lambda w: reverse("plans:delete_restriction", args=[w["restriction"].public_id]),
+        lambda w: {"reason": "Saisie en double"},
+        {"reason": TEXT},
     ),
     FormCase(
         "ajouter une organisation",

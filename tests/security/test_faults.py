@@ -1,5 +1,6 @@
 """SECURITY.md 22 to 25: database outage and recovery, GET never writes, stale saves refused, double submits once."""
 
+import re
 import uuid
 from unittest import mock
 
@@ -11,7 +12,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from mobilisation.catalogue.models import Mobilisation, Resource
 from mobilisation.directory.models import Organisation
-from mobilisation.plans.models import BudgetLine, CopilMeeting, ExistingAction, FundingComment, Indicator, PlanMessage, RestrictionPeriod
+from mobilisation.plans.models import (
+    BudgetLine,
+    CopilMeeting,
+    DiagnosisFigure,
+    ExistingAction,
+    FundingComment,
+    Indicator,
+    PlanMessage,
+    PlannedAction,
+    RestrictionPeriod,
+)
 
 from ..test_access import PUBLIC_URLS
 from ..utils import page_text
@@ -115,13 +126,31 @@ def get_urls(world, password_reset_link):
         "api:planned-action-detail": [action.public_id],
         "api:funding-request-detail": [funding.public_id],
     }
-    for name in ["plan", "plan_pdf", "diagnosis", "move", "existing_actions", "copil", "post_message", "catalogue", "new_action"]:
+    for name in [
+        "plan",
+        "plan_pdf",
+        "diagnosis",
+        "add_figure",
+        "move",
+        "existing_actions",
+        "copil",
+        "schedule_copil",
+        "post_message",
+        "mark_read",
+        "catalogue",
+        "new_action",
+    ]:
         parametrised[f"plans:{name}"] = by_kind["plan"]
+    for name in ["edit_copil", "cancel_copil", "hold_copil"]:
+        parametrised[f"plans:{name}"] = [plan.public_id, side.scheduled.public_id]
+    parametrised["plans:remove_figure"] = [plan.public_id, side.figure.pk]
+    for name in ["restriction", "edit_restriction", "lift_restriction", "delete_restriction"]:
+        parametrised[f"plans:{name}"] = [world["restriction"].public_id]
     for name in ["action", "edit_action", "move_action", "model_changes", "add_indicator", "add_budget_line", "ask_funding"]:
         parametrised[f"plans:{name}"] = by_kind["action"]
     for name in ["add_progress", "set_target"]:
         parametrised[f"plans:{name}"] = by_kind["indicator"]
-    for name in ["funding_request", "instruct_funding", "comment_funding", "report_funding_usage"]:
+    for name in ["funding_request", "instruct_funding", "reopen_funding", "comment_funding", "report_funding_usage"]:
         parametrised[f"plans:{name}"] = by_kind["funding"]
     urls, missing = [], []
     for name in sorted(set(routes(get_resolver().url_patterns))):
@@ -269,8 +298,20 @@ def double_submit_cases(world):
         (
             "coord_dinan",
             reverse("plans:copil", args=[plan.public_id]),
-            {"date": "2026-02-01", "attendees": "Deux fois"},
-            lambda: CopilMeeting.objects.filter(attendees="Deux fois"),
+            {"date": "2026-02-01", "attendees": "Deux Fois, présidente\nClaire Dinan, coordinatrice"},
+            lambda: CopilMeeting.objects.filter(attendees__startswith="Deux Fois"),
+        ),
+        (
+            "coord_dinan",
+            reverse("plans:schedule_copil", args=[plan.public_id]),
+            {"date": "2099-02-01", "place": "Réunion doublée", "other_invitees": "Anne Le Gall, adjointe"},
+            lambda: CopilMeeting.objects.filter(place="Réunion doublée"),
+        ),
+        (
+            "coord_dinan",
+            reverse("plans:add_figure", args=[plan.public_id]),
+            {"label": "Chiffre doublé", "value": "12", "unit": "", "source": "CCAS", "as_of": "2026-01-01"},
+            lambda: DiagnosisFigure.objects.filter(label="Chiffre doublé"),
         ),
         (
             "coord_dinan",
@@ -287,13 +328,13 @@ def double_submit_cases(world):
         (
             "coord_dinan",
             reverse("plans:add_indicator", args=[action.public_id]),
-            {"name": "Indicateur doublé"},
+            {"indicateur-name": "Indicateur doublé"},
             lambda: Indicator.objects.filter(name="Indicateur doublé"),
         ),
         (
             "coord_dinan",
             reverse("plans:add_budget_line", args=[action.public_id]),
-            {"kind": "depense", "label": "Ligne doublée", "amount": "100"},
+            {"budget-kind": "depense", "budget-label": "Ligne doublée", "budget-amount": "100"},
             lambda: BudgetLine.objects.filter(label="Ligne doublée"),
         ),
         (
@@ -304,8 +345,8 @@ def double_submit_cases(world):
         ),
         (
             "ars",
-            reverse("plans:restrictions"),
-            {"kind": "couvre_feu", "label": "Couvre-feu doublé", "start": "2026-02-01"},
+            reverse("plans:new_restriction"),
+            {"kind": "couvre_feu", "label": "Couvre-feu doublé", "scope": "national", "start": "2026-02-01"},
             lambda: RestrictionPeriod.objects.filter(label="Couvre-feu doublé"),
         ),
     ]
@@ -314,25 +355,33 @@ def double_submit_cases(world):
 def test_a_double_submitted_form_creates_one_record(world, personas, login):
     for persona, url, data, records in double_submit_cases(world):
         client = login(personas[persona])
-        form = client.get(url) if not url.endswith(("/messages/", "/indicateurs/", "/budget/", "/commentaires/")) else None
+        posted_alone = url.endswith(("/messages/", "/indicateurs/", "/budget/", "/commentaires/", "/chiffres/"))
+        form = None if posted_alone else client.get(url)
         token = uuid.uuid4() if form is None else form.context["form"]["submission_token"].initial  # the page's own token
-        first = client.post(url, {**data, "submission_token": str(token)})
-        second = client.post(url, {**data, "submission_token": str(token)})
+        # The small forms of the action page carry a prefix, their token too.
+        key = {"/indicateurs/": "indicateur-submission_token", "/budget/": "budget-submission_token"}.get(
+            url[url.rindex("/", 0, -1) :], "submission_token"
+        )
+        first = client.post(url, {**data, key: str(token)})
+        second = client.post(url, {**data, key: str(token)})
         assert first.status_code == second.status_code == 302, url
         assert first["Location"] == second["Location"], url
         assert records().count() == 1, url
-        assert client.post(url, {**data, "submission_token": str(uuid.uuid4())}).status_code == 302
+        assert client.post(url, {**data, key: str(uuid.uuid4())}).status_code == 302
         assert records().count() == 2, url  # a new form (another token) is a new record
 
 
 def test_a_refused_submission_leaves_its_token_usable(world, login, coordinator_dinan):
-    plan = world["dinan"].plan
+    plan, action = world["dinan"].plan, world["dinan"].action
+    PlannedAction.objects.filter(pk=action.pk).update(status="realisee")
     url = reverse("plans:copil", args=[plan.public_id])
     token = "7a9e0c1d-2b3f-4e5a-8c6d-9f0a1b2c3d4e"
-    refused = login(coordinator_dinan).post(url, {"date": "2026-02-01", "attendees": "x", "adopt_plan": "on", "submission_token": token})
-    assert "ne peut l’adopter que s’il lui a été soumis" in page_text(refused) and not CopilMeeting.objects.filter(attendees="x").exists()
-    corrected = login(coordinator_dinan).post(url, {"date": "2026-02-01", "attendees": "x", "submission_token": token})
-    assert corrected.status_code == 302 and CopilMeeting.objects.filter(attendees="x").count() == 1
+    data = {"date": "2026-02-01", "attendees": "Yves Le Roux, président\nClaire Dinan, coordinatrice", "submission_token": token}
+    refused = login(coordinator_dinan).post(url, {**data, "rejected_actions": [action.pk]}, follow=True)
+    assert "Une action réalisée ne peut plus être rejetée" in page_text(refused)
+    assert not CopilMeeting.objects.filter(attendees__startswith="Yves Le Roux").exists()
+    corrected = login(coordinator_dinan).post(url, data)
+    assert corrected.status_code == 302 and CopilMeeting.objects.filter(attendees__startswith="Yves Le Roux").count() == 1
 
 
 def test_pages_holding_creation_forms_send_their_token(world, login, coordinator_dinan, delegation_22):
@@ -342,4 +391,5 @@ def test_pages_holding_creation_forms_send_their_token(world, login, coordinator
         (coordinator_dinan, side.action.get_absolute_url(), 2),  # indicator, budget line
         (delegation_22, side.funding.get_absolute_url(), 1),  # comment
     ]:
-        assert login(user).get(url).content.decode().count('name="submission_token"') == forms, url
+        tokens = re.findall(r'name="(?:[a-z]+-)?submission_token"', login(user).get(url).content.decode())
+        assert len(tokens) == forms, url

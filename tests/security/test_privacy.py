@@ -82,7 +82,7 @@ def test_a_refused_notification_logs_no_recipient(world, login, coordinator_dina
     delegation_22.email = EMAIL
     delegation_22.save()
     refused = smtplib.SMTPRecipientsRefused({EMAIL: (550, f"5.1.1 <{EMAIL}>: user unknown".encode())})
-    with mock.patch("mobilisation.plans.services.send_mail", side_effect=refused):
+    with mock.patch("mobilisation.plans.services.common.send_mail", side_effect=refused):
         response = login(coordinator_dinan).post(
             reverse("plans:post_message", args=[world["dinan"].plan.public_id]), {"body": "Pouvez-vous relire ?"}
         )

@@ -2,7 +2,6 @@
 
 from django.db import migrations, models
 
-
 MONEY_LINES = ("Demande de financement", "Décision « ", "Compte rendu d’utilisation", "Budget de « ")
 
 
