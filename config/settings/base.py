@@ -22,6 +22,14 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name, default, *, minimum=1):
+    """A whole number from the environment; a typo stops the start with a French message."""
+    value = os.environ.get(name, str(default)).strip()
+    if not value.isdigit() or int(value) < minimum:
+        raise ImproperlyConfigured(f"{name} doit être un nombre entier supérieur ou égal à {minimum}, pas « {value} ».")
+    return int(value)
+
+
 def env_rate(name, default):
     """A rate such as "20/m" (per s, m, h or d), as django-ratelimit and DRF both read it; a typo stops the start."""
     value = os.environ.get(name, default).strip()
@@ -65,8 +73,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files get the Permissions-Policy too (they never carry a user: no no-store).
+    "mobilisation.core.middleware.PrivacyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After CSP (its 413 and 414 pages get the policy), before the session, CSRF and anything that reads the body.
+    "mobilisation.core.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -169,6 +181,22 @@ API_THROTTLE_USER = env_rate("API_THROTTLE_USER", "1200/m")
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_IP_META_KEY = "mobilisation.core.limits.client_ip"
 RATELIMIT_VIEW = "mobilisation.core.views.too_many_requests"
+
+# Request limits (SECURITY.md 14), answered with a French 413 or 414 page by core.middleware.RequestLimitsMiddleware
+# before the session, CSRF or form parsing reads anything. The reverse proxy caps first (docs/deploiement.md).
+# Bodies: no form of the site takes a file, and the longest text a form accepts (10,000 characters, core.forms) is
+# 40 kB in UTF-8 at worst; 1 MiB is room to spare. A view taking more (a file import) says so with
+# @accepts_body_up_to(bytes).
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 1024 * 1024)
+# Django's own ceilings, for what the middleware lets through: the fields of a body (files aside) fit in the same
+# MiB, and a form sends at most one value per commune of a CLS (103 for the Pays de Brest, the largest) plus a
+# dozen fields, or one per row of an admin list page (100): 1,000 pairs is ample.
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# URLs: the longest the site builds (an export link keeping every filter of a list) is a few hundred characters.
+# 4,096 stays under gunicorn's request line limit (8,190 bytes in config/gunicorn.conf.py) and the proxy's.
+URL_MAX_LENGTH = env_int("URL_MAX_LENGTH", 4096)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
