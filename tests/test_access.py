@@ -41,6 +41,8 @@ EXPECTED_PUBLIC = {
     "api:docs",
     "api:department-list",
     "api:department-detail",
+    "api:ars-office-list",
+    "api:ars-office-detail",
     "api:epci-list",
     "api:epci-detail",
     "api:commune-list",

@@ -268,20 +268,23 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "mobilisation.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Documents the error answers (400, 401, 404, 429) of every operation, once for all views.
+    "DEFAULT_SCHEMA_CLASS": "mobilisation.api.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Rates come from API_THROTTLE_ANON and API_THROTTLE_USER, read at each request (mobilisation.api.throttling).
     "DEFAULT_THROTTLE_CLASSES": ["mobilisation.api.throttling.AnonThrottle", "mobilisation.api.throttling.UserThrottle"],
-    "EXCEPTION_HANDLER": "mobilisation.api.throttling.exception_handler",
+    "EXCEPTION_HANDLER": "mobilisation.api.exceptions.exception_handler",
     "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Mobilisation CLS",
     "DESCRIPTION": (
-        "API de la plateforme Mobilisation CLS (ARS Bretagne) : référentiel des territoires bretons "
-        "et registre des contrats locaux de santé. Authentification par jeton personnel "
-        "(en-tête « Authorization: Token <jeton> »)."
+        "API de la plateforme Mobilisation CLS (ARS Bretagne) : référentiel des territoires bretons, "
+        "implantations de l’ARS, registre des contrats locaux de santé et catalogue des mobilisations (publics), "
+        "plans d’action, actions et demandes de financement (selon le périmètre). Authentification par jeton personnel "
+        "(en-tête « Authorization: Token <jeton> »). Les erreurs répondent en JSON, en français : "
+        "« detail » explique l’erreur, ou chaque paramètre refusé a ses messages (400)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
