@@ -136,6 +136,7 @@ class Bench:
         port = free_port()
         command = [
             str(Path(PYTHON).parent / "gunicorn"),
+            "--config=config/gunicorn.conf.py",  # as in production: request limits, French error pages
             "config.wsgi:application",
             f"--workers={self.workers}",
             f"--bind=127.0.0.1:{port}",

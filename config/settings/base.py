@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: Django takes a management command from the first app that has it, and core's runserver
+    # (French pages for the development server's own errors) must win over staticfiles' one.
+    "mobilisation.core",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "dsfr",
@@ -60,7 +63,6 @@ INSTALLED_APPS = [
     "axes",
     "django_ratelimit",
     "simple_history",
-    "mobilisation.core",
     "mobilisation.accounts",
     "mobilisation.territories",
     "mobilisation.catalogue",
