@@ -297,7 +297,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 SITE_NAME = "Mobilisation CLS"
-# Absolute address used in e-mails.
+# The site's public address: every link sent by e-mail is built from it (core.site.absolute_url), never from the
+# Host header of the request that triggered the e-mail. `make run` sets it from PORT; production requires https.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Optional map background: a tile URL template (e.g. an internal tile server). Empty: boundaries only.
 MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "")
@@ -320,6 +321,27 @@ LOGGING = {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+
+def require_site_url(url, allowed_hosts):
+    """Production's SITE_URL: an https address whose host the site serves, else a French message stops the start."""
+    from urllib.parse import urlsplit
+
+    from django.http.request import validate_host
+
+    example = "par exemple https://mobilisation-cls.example"
+    if not url.strip():
+        raise ImproperlyConfigured(
+            f"SITE_URL doit être défini en production : l’adresse publique du site en https ({example}), dont les liens des courriels dépendent."
+        )
+    parts = urlsplit(url.strip())
+    if parts.scheme != "https" or not parts.hostname:
+        raise ImproperlyConfigured(f"SITE_URL doit être l’adresse publique du site en https ({example}), pas « {url} ».")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ImproperlyConfigured(f"SITE_URL ne doit contenir que l’origine du site (https://hôte[:port]), pas « {url} ».")
+    if not validate_host(parts.hostname, allowed_hosts):
+        raise ImproperlyConfigured(f"L’hôte de SITE_URL ({parts.hostname}) doit figurer dans ALLOWED_HOSTS.")
+    return url.strip().rstrip("/")
 
 
 def require_secret_key(key):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from mobilisation.accounts.enums import Role
 from mobilisation.accounts.models import User
+from mobilisation.core.site import absolute_url
 
 from .enums import FUNDING_TRANSITIONS, ActionOrigin, ActionStatus, CopilDecisionKind, CopilVerdict, FundingStatus, PlanStatus
 from .models import (
@@ -59,10 +60,6 @@ def delegation_emails(cls):
     )
 
 
-def absolute(path):
-    return f"{settings.SITE_URL}{path}"
-
-
 @transaction.atomic
 def start_plan(*, cls, mobilisation, by):
     """Create the CLS's plan for a mobilisation, or return the existing one (a double submit creates one plan)."""
@@ -88,7 +85,7 @@ def move_plan(*, plan, to, by, note=""):
         notify(
             recipients=delegation_emails(plan.cls),
             subject=f"plan soumis au COPIL – {plan.cls}",
-            body=f"Le plan d’action « {plan} » a été soumis au COPIL.\n\n{absolute(plan.get_absolute_url())}",
+            body=f"Le plan d’action « {plan} » a été soumis au COPIL.\n\n{absolute_url(plan.get_absolute_url())}",
         )
     return plan
 
@@ -223,7 +220,7 @@ def request_funding(*, action, funding_line, amount, justification, cofunding, b
     notify(
         recipients=delegation_emails(action.plan.cls),
         subject=f"nouvelle demande de financement – {action.plan.cls}",
-        body=f"{action.plan.cls} demande {amount} € sur « {funding_line} » pour l’action « {action.title} ».\n\n{absolute(request.get_absolute_url())}",
+        body=f"{action.plan.cls} demande {amount} € sur « {funding_line} » pour l’action « {action.title} ».\n\n{absolute_url(request.get_absolute_url())}",
     )
     return request
 
@@ -262,7 +259,7 @@ def instruct_funding(*, funding, to, by, amount_granted=None, refusal_reason="",
     notify(
         recipients=cls_team_emails(plan.cls),
         subject=f"demande de financement {to.label.lower()}",
-        body=f"Votre demande de {funding.amount_requested} € pour « {funding.action.title} » est maintenant « {to.label} »{detail}.\n\n{absolute(funding.get_absolute_url())}",
+        body=f"Votre demande de {funding.amount_requested} € pour « {funding.action.title} » est maintenant « {to.label} »{detail}.\n\n{absolute_url(funding.get_absolute_url())}",
     )
     return funding
 
@@ -325,6 +322,6 @@ def post_message(*, plan, body, by):
     notify(
         recipients=[email for email in recipients if email != by.email],
         subject=f"nouveau message sur le plan – {plan.cls}",
-        body=f"{by} a écrit sur le plan « {plan} » :\n\n{body}\n\n{absolute(plan.get_absolute_url())}#echanges",
+        body=f"{by} a écrit sur le plan « {plan} » :\n\n{body}\n\n{absolute_url(plan.get_absolute_url())}#echanges",
     )
     return message
