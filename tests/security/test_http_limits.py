@@ -162,10 +162,9 @@ def test_anonymous_pages_and_public_data_keep_their_caching(client, login, coord
 
 
 def static_file(client):
-    """A static file as WhiteNoise serves it (its streamed body read and closed)."""
+    """A static file as WhiteNoise serves it; reading the streamed body to its end closes the file."""
     response = client.get("/static/css/mobilisation.css")
     b"".join(response.streaming_content)
-    response.close()
     return response
 
 
