@@ -23,8 +23,8 @@ from django.utils.cache import add_never_cache_headers, get_max_age
 
 from .views import api_error, is_api_request
 
-# Features of the Permissions-Policy specification that Chromium, Firefox and Safari recognise (an unknown name is a
-# console error in Chromium); "()" is the empty allowlist: the feature is off for the site and every frame.
+# Features of the Permissions-Policy specification that Chromium knows (it prints a console warning for a name it
+# does not; other browsers ignore what they lack); "()" is the empty allowlist: off for the site and every frame.
 DENIED_FEATURES = (
     "accelerometer",
     "autoplay",
