@@ -4,6 +4,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# The address e-mail links point to (password reset, plan notifications): the port `make run` serves.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 DEMO ?= 1
 CHROMIUM ?= /usr/bin/chromium
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
@@ -64,7 +66,7 @@ run: install
 	@echo ""
 	@echo "  Mobilisation CLS : http://127.0.0.1:$(PORT)/"
 	@echo ""
-	DEMO=$(DEMO) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DEMO=$(DEMO) SITE_URL=$(SITE_URL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-test
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -112,6 +112,7 @@ class Bench:
                 DJANGO_SETTINGS_MODULE="config.settings.production",
                 SECRET_KEY=self.secret,
                 ALLOWED_HOSTS="127.0.0.1,localhost",
+                SITE_URL="https://localhost",  # production settings require an https address for e-mail links
                 SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback; TLS is the reverse proxy's
                 CACHE_URL=self.cache,
                 **dict.fromkeys(LIMITS, "100000000/m"),  # the limits are checked on every request, never reached
@@ -136,6 +137,7 @@ class Bench:
         port = free_port()
         command = [
             str(Path(PYTHON).parent / "gunicorn"),
+            "--config=config/gunicorn.conf.py",  # as in production: request limits, French error pages
             "config.wsgi:application",
             f"--workers={self.workers}",
             f"--bind=127.0.0.1:{port}",

@@ -41,6 +41,8 @@ EXPECTED_PUBLIC = {
     "api:docs",
     "api:department-list",
     "api:department-detail",
+    "api:ars-office-list",
+    "api:ars-office-detail",
     "api:epci-list",
     "api:epci-detail",
     "api:commune-list",
@@ -159,7 +161,7 @@ MATRIX = {
     "create_cls": {"coord_dinan": 404, "coord_brest": 404, "dd56": 404, "ars": 200, "anon": 302},
     "tokens": {"coord_dinan": 200, "coord_brest": 200, "dd56": 200, "ars": 200, "anon": 302},
     "password_change": {"coord_dinan": 200, "coord_brest": 200, "dd56": 200, "ars": 200, "anon": 302},
-    "admin": {"coord_dinan": 302, "coord_brest": 302, "dd56": 302, "ars": 200, "anon": 302},
+    "admin": {"coord_dinan": 404, "coord_brest": 404, "dd56": 404, "ars": 200, "anon": 302},
 }
 
 

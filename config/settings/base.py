@@ -22,6 +22,14 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name, default, *, minimum=1):
+    """A whole number from the environment; a typo stops the start with a French message."""
+    value = os.environ.get(name, str(default)).strip()
+    if not value.isdigit() or int(value) < minimum:
+        raise ImproperlyConfigured(f"{name} doit être un nombre entier supérieur ou égal à {minimum}, pas « {value} ».")
+    return int(value)
+
+
 def env_rate(name, default):
     """A rate such as "20/m" (per s, m, h or d), as django-ratelimit and DRF both read it; a typo stops the start."""
     value = os.environ.get(name, default).strip()
@@ -41,6 +49,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: Django takes a management command from the first app that has it, and core's runserver
+    # (French pages for the development server's own errors) must win over staticfiles' one.
+    "mobilisation.core",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "dsfr",
@@ -52,7 +63,6 @@ INSTALLED_APPS = [
     "axes",
     "django_ratelimit",
     "simple_history",
-    "mobilisation.core",
     "mobilisation.accounts",
     "mobilisation.territories",
     "mobilisation.catalogue",
@@ -65,8 +75,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files get the Permissions-Policy too (they never carry a user: no no-store).
+    "mobilisation.core.middleware.PrivacyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After CSP (its 413 and 414 pages get the policy), before the session, CSRF and anything that reads the body.
+    "mobilisation.core.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -170,6 +184,22 @@ RATELIMIT_USE_CACHE = "default"
 RATELIMIT_IP_META_KEY = "mobilisation.core.limits.client_ip"
 RATELIMIT_VIEW = "mobilisation.core.views.too_many_requests"
 
+# Request limits (SECURITY.md 14), answered with a French 413 or 414 page by core.middleware.RequestLimitsMiddleware
+# before the session, CSRF or form parsing reads anything. The reverse proxy caps first (docs/deploiement.md).
+# Bodies: no form of the site takes a file, and the longest text a form accepts (10,000 characters, core.forms) is
+# 40 kB in UTF-8 at worst; 1 MiB is room to spare. A view taking more (a file import) says so with
+# @accepts_body_up_to(bytes).
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 1024 * 1024)
+# Django's own ceilings, for what the middleware lets through: the fields of a body (files aside) fit in the same
+# MiB, and a form sends at most one value per commune of a CLS (103 for the Pays de Brest, the largest) plus a
+# dozen fields, or one per row of an admin list page (100): 1,000 pairs is ample.
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# URLs: the longest the site builds (an export link keeping every filter of a list) is a few hundred characters.
+# 4,096 stays under gunicorn's request line limit (8,190 bytes in config/gunicorn.conf.py) and the proxy's.
+URL_MAX_LENGTH = env_int("URL_MAX_LENGTH", 4096)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 10
@@ -240,20 +270,23 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "mobilisation.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Documents the error answers (400, 401, 404, 429) of every operation, once for all views.
+    "DEFAULT_SCHEMA_CLASS": "mobilisation.api.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Rates come from API_THROTTLE_ANON and API_THROTTLE_USER, read at each request (mobilisation.api.throttling).
     "DEFAULT_THROTTLE_CLASSES": ["mobilisation.api.throttling.AnonThrottle", "mobilisation.api.throttling.UserThrottle"],
-    "EXCEPTION_HANDLER": "mobilisation.api.throttling.exception_handler",
+    "EXCEPTION_HANDLER": "mobilisation.api.exceptions.exception_handler",
     "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Mobilisation CLS",
     "DESCRIPTION": (
-        "API de la plateforme Mobilisation CLS (ARS Bretagne) : référentiel des territoires bretons "
-        "et registre des contrats locaux de santé. Authentification par jeton personnel "
-        "(en-tête « Authorization: Token <jeton> »)."
+        "API de la plateforme Mobilisation CLS (ARS Bretagne) : référentiel des territoires bretons, "
+        "implantations de l’ARS, registre des contrats locaux de santé et catalogue des mobilisations (publics), "
+        "plans d’action, actions et demandes de financement (selon le périmètre). Authentification par jeton personnel "
+        "(en-tête « Authorization: Token <jeton> »). Les erreurs répondent en JSON, en français : "
+        "« detail » explique l’erreur, ou chaque paramètre refusé a ses messages (400)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -264,7 +297,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 SITE_NAME = "Mobilisation CLS"
-# Absolute address used in e-mails.
+# The site's public address: every link sent by e-mail is built from it (core.site.absolute_url), never from the
+# Host header of the request that triggered the e-mail. `make run` sets it from PORT; production requires https.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Optional map background: a tile URL template (e.g. an internal tile server). Empty: boundaries only.
 MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "")
@@ -287,6 +321,27 @@ LOGGING = {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+
+def require_site_url(url, allowed_hosts):
+    """Production's SITE_URL: an https address whose host the site serves, else a French message stops the start."""
+    from urllib.parse import urlsplit
+
+    from django.http.request import validate_host
+
+    example = "par exemple https://mobilisation-cls.example"
+    if not url.strip():
+        raise ImproperlyConfigured(
+            f"SITE_URL doit être défini en production : l’adresse publique du site en https ({example}), dont les liens des courriels dépendent."
+        )
+    parts = urlsplit(url.strip())
+    if parts.scheme != "https" or not parts.hostname:
+        raise ImproperlyConfigured(f"SITE_URL doit être l’adresse publique du site en https ({example}), pas « {url} ».")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ImproperlyConfigured(f"SITE_URL ne doit contenir que l’origine du site (https://hôte[:port]), pas « {url} ».")
+    if not validate_host(parts.hostname, allowed_hosts):
+        raise ImproperlyConfigured(f"L’hôte de SITE_URL ({parts.hostname}) doit figurer dans ALLOWED_HOSTS.")
+    return url.strip().rstrip("/")
 
 
 def require_secret_key(key):

@@ -3,9 +3,10 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import env_bool, require_secret_key
+from .base import env_bool, require_secret_key, require_site_url
 
 SECRET_KEY = require_secret_key(os.environ.get("SECRET_KEY", ""))
+SITE_URL = require_site_url(os.environ.get("SITE_URL", ""), ALLOWED_HOSTS)  # noqa: F405
 # Persistent database connections (checked before reuse): a new PostgreSQL connection per request costs more than
 # most pages' queries (see bench/results/latest.md).
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))  # noqa: F405

@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from mobilisation.core.admin import RegionAdmin
@@ -56,10 +56,18 @@ class UserAdmin(RegionAdmin, DjangoUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(RegionAdmin):
+    """Tokens are read and revoked here, never re-opened: the expiry and the revocation are read-only."""
+
     list_display = ["name", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["user", "prefix", "last_used_at", "created_at"]
+    readonly_fields = ["user", "prefix", "expires_at", "revoked_at", "last_used_at", "created_at"]
     fields = ["user", "name", "prefix", "expires_at", "revoked_at", "last_used_at", "created_at"]
     search_fields = ["name", "user__email"]
+    actions = ["revoke"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.action(description="Révoquer les jetons sélectionnés (définitif)")
+    def revoke(self, request, queryset):
+        revoked = sum(token.revoke() for token in queryset)
+        self.message_user(request, f"{revoked} jeton(s) révoqué(s).", messages.SUCCESS)

@@ -1,6 +1,9 @@
 """Login, password and token forms in French, rendered with the DSFR."""
 
+from urllib.parse import urlsplit
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 
 from mobilisation.core.forms import BaseForm
@@ -29,6 +32,12 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm, BaseForm):
 
 class PasswordResetForm(auth_forms.PasswordResetForm, BaseForm):
     email = forms.EmailField(label="Adresse électronique", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+    def save(self, **kwargs):
+        # The e-mail's host is SITE_URL's, never the Host header of the request (password-reset poisoning): Django
+        # would otherwise take `domain` and `protocol` from the request.
+        site = urlsplit(settings.SITE_URL)
+        return super().save(**{**kwargs, "domain_override": site.netloc, "use_https": site.scheme == "https"})
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm, BaseForm):

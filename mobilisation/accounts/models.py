@@ -250,9 +250,11 @@ class ApiToken(PublicIdModel):
     name = models.CharField("nom du jeton", max_length=100)
     prefix = models.CharField("début du jeton", max_length=8, editable=False)
     digest = models.CharField(max_length=64, unique=True, editable=False)
-    expires_at = models.DateTimeField("expire le", null=True, blank=True)
+    # Set once: the expiry at issue, the revocation by `revoke()`. Neither is ever edited (no form shows them): a
+    # revoked key must stay refused, an expiry never move further away.
+    expires_at = models.DateTimeField("expire le", null=True, blank=True, editable=False)
     last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
-    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True, editable=False)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -273,6 +275,12 @@ class ApiToken(PublicIdModel):
         key = secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, prefix=key[:8], digest=cls.hash_key(key), expires_at=expires_at)
         return token, key
+
+    def revoke(self):
+        """Revoke the token for good; a token already revoked keeps its first date. Returns whether it changed."""
+        changed = ApiToken.objects.filter(pk=self.pk, revoked_at__isnull=True).update(revoked_at=timezone.now(), updated_at=timezone.now())
+        self.refresh_from_db(fields=["revoked_at", "updated_at"])
+        return bool(changed)
 
     @property
     def is_usable(self):

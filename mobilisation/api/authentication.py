@@ -12,7 +12,7 @@ class PersonalTokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key):
         token = ApiToken.objects.usable().select_related("user").filter(digest=ApiToken.hash_key(key)).first()
         if token is None:
-            raise exceptions.AuthenticationFailed("Jeton invalide, expiré ou révoqué.")
+            raise exceptions.AuthenticationFailed()  # the French message: api.exceptions
         if token.last_used_at is None or (timezone.now() - token.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         return token.user, token

@@ -5,13 +5,22 @@ from rest_framework import serializers
 from mobilisation.catalogue.models import ActionModel, Mobilisation, Resource
 from mobilisation.contracts.models import Cls
 from mobilisation.plans.models import FundingRequest, Indicator, Plan, PlannedAction
-from mobilisation.territories.models import Commune, Department, Epci
+from mobilisation.territories.models import ArsOffice, Commune, Department, Epci
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Department
         fields = ["code", "name", "region", "chef_lieu_code", "chef_lieu_name", "population_municipale", "population_totale"]
+
+
+class ArsOfficeSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(read_only=True, help_text="« siege » pour le siège, sinon le code du département de la délégation.")
+    department = serializers.CharField(source="department_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ArsOffice
+        fields = ["code", "kind", "name", "department", "contact_label", "email"]
 
 
 class EpciSerializer(serializers.ModelSerializer):

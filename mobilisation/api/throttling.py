@@ -1,7 +1,7 @@
-"""API throttles (DRF's own classes, rates read from settings at each request) and their French 429 answer."""
+"""API throttles: DRF's own classes, rates read from settings at each request (the French 429: api.exceptions)."""
 
 from django.conf import settings
-from rest_framework import exceptions, throttling, views
+from rest_framework import throttling
 
 from mobilisation.core.limits import client_ip
 
@@ -24,16 +24,3 @@ class UserThrottle(throttling.UserRateThrottle):
 
     def get_ident(self, request):
         return client_ip(request)
-
-
-class TooManyRequests(exceptions.Throttled):
-    default_detail = "Trop de requêtes : la limite de l’API est atteinte."
-    extra_detail_singular = "Réessayez dans {wait} seconde."
-    extra_detail_plural = "Réessayez dans {wait} secondes."
-
-
-def exception_handler(exc, context):
-    """DRF's handler, with the throttling message in plain French (DRF's own reads « Requête ralentie »)."""
-    if isinstance(exc, exceptions.Throttled) and not isinstance(exc, TooManyRequests):
-        exc = TooManyRequests(wait=exc.wait)
-    return views.exception_handler(exc, context)

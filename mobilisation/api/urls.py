@@ -11,6 +11,7 @@ app_name = "api"
 
 router = SimpleRouter()
 router.register("departements", views.DepartmentViewSet, basename="department")
+router.register("implantations-ars", views.ArsOfficeViewSet, basename="ars-office")
 router.register("epci", views.EpciViewSet, basename="epci")
 router.register("communes", views.CommuneViewSet, basename="commune")
 router.register("cls", views.ClsViewSet, basename="cls")

@@ -1,13 +1,15 @@
 """API v1: read-only endpoints over the reference territories and the CLS registry."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch, Value
+from django.db.models.functions import Coalesce
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, viewsets
 
 from mobilisation.catalogue.models import ActionModel, Mobilisation, Resource
 from mobilisation.contracts.models import Cls
 from mobilisation.plans.models import FundingRequest, Indicator, Plan, PlannedAction
-from mobilisation.territories.models import Commune, Department, Epci
+from mobilisation.territories.enums import ArsOfficeKind
+from mobilisation.territories.models import ArsOffice, Commune, Department, Epci
 
 from . import filters, serializers
 
@@ -28,6 +30,27 @@ class DepartmentViewSet(PublicReadOnlyViewSet):
     serializer_class = serializers.DepartmentSerializer
     lookup_field = "code"
     lookup_value_regex = "[0-9]{2}[0-9AB]?"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Implantations de l’ARS Bretagne : le siège et les 4 délégations départementales"),
+    retrieve=extend_schema(summary="Une implantation de l’ARS (« siege » ou le code du département de la délégation)"),
+)
+class ArsOfficeViewSet(PublicReadOnlyViewSet):
+    """The ARS contacts of the note: the seat under "siege", each delegation under its department's official code."""
+
+    model = ArsOffice
+    serializer_class = serializers.ArsOfficeSerializer
+    lookup_field = "code"
+    lookup_value_regex = f"(?:{ArsOfficeKind.SEAT}|[0-9]{{2}}[0-9AB]?)"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .annotate(code=Coalesce(F("department_id"), Value(ArsOfficeKind.SEAT.value)))
+            .order_by(F("department_id").asc(nulls_first=True))
+        )
 
 
 @extend_schema_view(list=extend_schema(summary="EPCI ayant au moins une commune en Bretagne"), retrieve=extend_schema(summary="Un EPCI"))

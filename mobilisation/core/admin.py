@@ -1,8 +1,12 @@
 """The admin site, open to the ARS region and superusers only, and its base ModelAdmin."""
 
+from functools import update_wrapper
+
 from django.contrib import admin
-from django.contrib.auth.views import redirect_to_login
 from django.db import models
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 class MobilisationAdminSite(admin.AdminSite):
@@ -13,8 +17,28 @@ class MobilisationAdminSite(admin.AdminSite):
     def has_permission(self, request):
         return request.user.is_active and request.user.is_authenticated and request.user.can_use_admin
 
+    def admin_view(self, view, cacheable=False):
+        """Django's guard sends a signed-in user without the right to the admin login, which sends them back to the
+        site's login, which sends a signed-in user on to the admin: an endless loop. They get a 404 at once (the
+        admin is not theirs; LoginRequiredMiddleware still sends anonymous users to the site's login)."""
+        inner = super().admin_view(view, cacheable)
+
+        def guarded(request, *args, **kwargs):
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise Http404
+            return inner(request, *args, **kwargs)
+
+        return update_wrapper(guarded, inner)
+
     def login(self, request, extra_context=None):
-        return redirect_to_login(request.get_full_path())
+        """The admin has no login page of its own. Anonymous users never reach this view (LoginRequiredMiddleware
+        sends them to the site's login, back here afterwards); an admin goes on to the page asked for."""
+        if not self.has_permission(request):
+            raise Http404
+        target = request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            target = reverse("admin:index", current_app=self.name)
+        return HttpResponseRedirect(target)
 
 
 class RegionAdmin(admin.ModelAdmin):

@@ -103,6 +103,7 @@ PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
     "SECRET_KEY": secrets.token_urlsafe(48)[:64].ljust(64, "x"),
     "ALLOWED_HOSTS": "mobilisation-cls.example",
+    "SITE_URL": "https://mobilisation-cls.example",
     "DATABASE_URL": "sqlite:////tmp/mobilisation-check-deploy.sqlite3",
     "CACHE_URL": None,
     "SECURE_SSL_REDIRECT": None,

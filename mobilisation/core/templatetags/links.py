@@ -1,8 +1,10 @@
-"""Template filters for links to addresses users typed: only http and https ever become a link."""
+"""Template filters for links: addresses users typed (only http and https become a link), the site's own in e-mails."""
 
 from urllib.parse import urlsplit
 
 from django import template
+
+from mobilisation.core.site import absolute_url as site_absolute_url
 
 register = template.Library()
 
@@ -16,3 +18,9 @@ def web_url(value):
     except ValueError:
         return ""
     return text if scheme in {"http", "https"} else ""
+
+
+@register.filter
+def absolute_url(path):
+    """{{ path|absolute_url }} → the full address on SITE_URL, for e-mails (never the request's host)."""
+    return site_absolute_url(str(path))
