@@ -84,8 +84,6 @@ def tokens(request):
 @require_POST
 def revoke_token(request, public_id):
     token = get_object_or_404(ApiToken.objects.visible_to(request.user), public_id=public_id)
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at", "updated_at"])
+    if token.revoke():
         messages.success(request, f"Le jeton « {token.name} » est révoqué.")
     return redirect("accounts:tokens")

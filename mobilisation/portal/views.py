@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from mobilisation.accounts.enums import ARS_ROLES, INSTRUCTING_ROLES, Role
 from mobilisation.accounts.models import Membership
+from mobilisation.catalogue.models import Mobilisation
 from mobilisation.contracts.models import Cls
 from mobilisation.directory.models import Organisation
 from mobilisation.territories.models import ArsOffice, Commune, DataSource, Department, Epci, Region
@@ -90,7 +91,12 @@ privacy = public_page("portal/privacy.html")
 @login_not_required
 @require_GET
 def sitemap(request):
-    return render(request, "portal/sitemap.html", {"departments": Department.objects.all(), "breadcrumb": [("Accueil", "/")]})
+    context = {
+        "departments": Department.objects.all(),
+        "mobilisations": Mobilisation.objects.visible_to(request.user),
+        "breadcrumb": [("Accueil", "/")],
+    }
+    return render(request, "portal/sitemap.html", context)
 
 
 @login_not_required

@@ -11,12 +11,12 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from mobilisation.accounts.models import ApiToken
-from mobilisation.catalogue.models import Mobilisation, Resource
+from mobilisation.catalogue.models import Mobilisation, Resource, TargetPublic
 from mobilisation.contracts.models import Cls
 from mobilisation.directory.models import Organisation
 from mobilisation.plans import services
 from mobilisation.plans.enums import FundingStatus, PlanStatus
-from mobilisation.plans.models import BudgetLine, ExistingAction, PlannedAction, RestrictionPeriod
+from mobilisation.plans.models import ExistingAction, PlannedAction, RestrictionPeriod
 from mobilisation.territories.models import Department
 
 MOBILISATION = "covid19-2020"
@@ -45,9 +45,15 @@ def seed_plan(*, cls_slug, by, models, submit=False):
     for slug in models:
         action, _ = services.adopt_action_model(plan=plan, action_model=mobilisation.action_models.get(slug=slug), by=by)
         action.start, action.end = ACTION_START, ACTION_END
-        action.save(update_fields=["start", "end"])
-        actions.append(action)
+        actions.append(services.save_planned_action(action=action, m2m={}, by=by, changed=["start", "end"]))
     if submit:
+        services.save_diagnosis(
+            plan=plan,
+            needs="Isolement des personnes âgées dans les communes rurales ; faible couverture numérique.",
+            priority_publics=TargetPublic.objects.filter(code__in=["personnes_agees", "personnes_isolees"]),
+            priority_communes=[],
+            by=by,
+        )
         plan = services.move_plan(plan=plan, to=PlanStatus.SUBMITTED, by=by)
     return SimpleNamespace(plan=plan, actions=actions)
 
@@ -55,13 +61,6 @@ def seed_plan(*, cls_slug, by, models, submit=False):
 def seed_submitted_plans(people):
     """Dinan's plan (22) submitted to its COPIL with a funding request waiting for the delegation; Brest's (29) draft."""
     dinan = seed_plan(cls_slug="dinan", by=people.coordinator, models=DINAN_MODELS, submit=True)
-    services.save_diagnosis(
-        plan=dinan.plan,
-        needs="Isolement des personnes âgées dans les communes rurales ; faible couverture numérique.",
-        priority_publics=[],
-        priority_communes=[],
-        by=people.coordinator,
-    )
     dinan.funding = services.request_funding(
         action=dinan.actions[0],
         funding_line=funding_line(),
@@ -99,7 +98,7 @@ def seed_plan_follow_up(people, plans):
     services.instruct_funding(funding=granted, to=FundingStatus.GRANTED, amount_granted=2500, by=people.delegation)
     indicator = dinan.actions[2].indicators.first()
     services.add_progress(indicator=indicator, date=today, value=42, comment="Premières semaines", by=people.coordinator)
-    BudgetLine.objects.create(action=dinan.actions[2], kind="depense", label="Vacations d’écoutants", amount=3500)
+    services.add_budget_line(action=dinan.actions[2], kind="depense", label="Vacations d’écoutants", amount=3500, by=people.coordinator)
     services.post_message(plan=dinan.plan, body="Pouvez-vous préciser le calendrier des visites ?", by=people.delegation)
     fiche = ExistingAction.objects.create(
         cls=dinan.plan.cls, reference="2.3", title="Prévention de la perte d’autonomie", priority="Axe 2 – bien vieillir"
@@ -111,25 +110,54 @@ def seed_plan_follow_up(people, plans):
     return SimpleNamespace(granted=granted, fiche=fiche, adapted=adapted)
 
 
-def seed_restriction(*, department_code="22"):
+def seed_restriction(*, by, department_code="22"):
     """A lockdown over the first days of the December actions: gatherings and face-to-face become impossible."""
     from mobilisation.catalogue.models import Modality
 
-    period = RestrictionPeriod.objects.create(
-        kind="confinement",
-        label="Confinement de décembre",
-        department=Department.objects.get(code=department_code),
-        start=ACTION_START - datetime.timedelta(days=3),
-        end=ACTION_START + datetime.timedelta(days=9),
+    return services.save_restriction(
+        period=RestrictionPeriod(
+            kind="confinement",
+            label="Confinement de décembre",
+            scope="departement",
+            department=Department.objects.get(code=department_code),
+            start=ACTION_START - datetime.timedelta(days=3),
+            end=ACTION_START + datetime.timedelta(days=9),
+        ),
+        blocked_modalities=Modality.objects.filter(code__in=["rassemblement", "presentiel"]),
+        epcis=[],
+        communes=[],
+        by=by,
     )
-    period.blocked_modalities.set(Modality.objects.filter(code__in=["rassemblement", "presentiel"]))
-    return period
+
+
+def seed_copil_meeting(people, plans):
+    """A COPIL meeting of Dinan scheduled in two weeks, the elected official and the coordinator invited."""
+    return services.schedule_copil(
+        plan=plans.dinan.plan,
+        date=timezone.localdate() + datetime.timedelta(days=14),
+        time=datetime.time(18, 0),
+        place="Salle du conseil communautaire, Dinan",
+        agenda="Adoption du plan d’action COVID-19",
+        invited_users=[people.elected, people.coordinator],
+        other_invitees="Anne Le Gall, adjointe au maire de Dinan",
+        by=people.coordinator,
+    )
 
 
 def seed_everything(people):
     """Every kind of object a page shows, so that each page of each role exists for the crawl."""
     plans = seed_submitted_plans(people)
     follow_up = seed_plan_follow_up(people, plans)
-    restriction = seed_restriction()
+    restriction = seed_restriction(by=people.region)
+    meeting = seed_copil_meeting(people, plans)
+    services.add_diagnosis_figure(
+        plan=plans.dinan.plan,
+        label="Bénéficiaires de l’APA à domicile",
+        value=1850,
+        unit="personnes",
+        source="Conseil départemental des Côtes-d’Armor",
+        as_of=datetime.date(timezone.localdate().year, 1, 1),
+        by=people.coordinator,
+    )
     ApiToken.issue(user=people.coordinator, name="Tableur du CLS")
-    return SimpleNamespace(plans=plans, follow_up=follow_up, restriction=restriction)
+    return SimpleNamespace(plans=plans, follow_up=follow_up, restriction=restriction, meeting=meeting)

@@ -6,47 +6,59 @@ import pytest
 
 from mobilisation.catalogue.models import ActionModel
 from mobilisation.contracts.models import Cls
-from mobilisation.plans.models import RestrictionPeriod
+from mobilisation.plans.models import PlannedAction, RestrictionPeriod
 
 from .seed import ACTION_START, seed_submitted_plans
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_region_follows_the_plans_by_department_and_records_a_lockdown(visit, people):
+def test_region_follows_the_plans_records_a_lockdown_for_one_department_and_lifts_it(visit, people):
     plans = seed_submitted_plans(people)
     gathering = plans.dinan.actions[1]  # conferences and debates: gatherings, with a lockdown alternative
     tab = visit("ars-region-suivi")
     page = tab.page
     tab.log_in(people.region)
     assert tab.heading() == "Bonjour Anne"
-    assert "Les CLS que je suis (22)" in tab.main_text()
+    home = tab.main_text()
+    assert "À traiter" in home and "1 demande de financement à instruire" in home  # Dinan's, in the Côtes-d'Armor
+    assert "CLS sans plan d’action" in home and "Les CLS que je suis (22)" in home
     tab.check("mon espace")
 
     tab.click_link("Suivi des plans", exact=True)
     by_department = page.locator("table", has=page.locator("caption", has_text="Par département")).locator("tbody tr")
-    assert [by_department.nth(i).locator("td").first.inner_text() for i in range(by_department.count())] == ["Côtes-d'Armor", "Finistère"]
-    assert by_department.nth(0).locator("td").nth(2).inner_text() == "3"  # Dinan's actions
+    names = [by_department.nth(i).locator("td").first.inner_text() for i in range(by_department.count())]
+    assert names == ["Côtes-d'Armor", "Finistère", "Ille-et-Vilaine", "Morbihan"]  # every CLS, started or not
+    dinan_department = by_department.nth(0).locator("td")
+    assert dinan_department.nth(2).inner_text() == "1" and dinan_department.nth(4).inner_text() == "3"  # one plan, 3 actions
     assert "5 000 €" in by_department.nth(0).inner_text().replace("\u202f", " ").replace("\xa0", " ")
-    plan_rows = page.locator("table", has=page.locator("caption", has_text="Plans d’action")).locator("tbody tr")
-    assert plan_rows.count() == 2
+    rows = page.locator("table", has=page.locator("caption", has_text="CLS et plans d’action")).locator("tbody tr")
+    assert rows.count() == Cls.objects.count()
+    assert rows.filter(has_text="Non commencé").count() == Cls.objects.count() - 2
     tab.check("suivi de la region")
 
-    tab.click_link("Périodes de restriction (confinement, couvre-feu)")
+    tab.click_link("Périodes de restriction (confinement, couvre-feu, mesures locales)")
     assert tab.heading() == "Périodes de restriction"
     assert "Aucune période enregistrée." in tab.main_text()
     tab.check("restrictions")
+    tab.click_link("Enregistrer une période de restriction")
     page.locator("#id_kind").select_option(label="Confinement")
     page.locator("#id_label").fill("Confinement de décembre")
-    page.locator("#id_department").select_option(value="22")
     page.locator("#id_start").fill((ACTION_START - datetime.timedelta(days=3)).isoformat())
     page.locator("#id_end").fill((ACTION_START + datetime.timedelta(days=9)).isoformat())
+    tab.click_button("Enregistrer")  # the territory forgotten: refused, not a national lockdown
+    assert page.title().startswith("Erreur – ") and not RestrictionPeriod.objects.exists()
+    tab.check("territoire oublie")
+    page.locator("label", has_text="Un département").click()
+    page.locator("#id_department").select_option(value="22")
     tab.check("formulaire restriction")
     tab.click_button("Enregistrer")
-    assert page.get_by_role("cell", name="Confinement de décembre").is_visible()
+    assert tab.heading() == "Confinement de décembre"
+    hit = PlannedAction.objects.affected().count()
+    assert hit == 2 and "2 actions des plans sont signalées à leurs CLS" in tab.main_text()  # the gathering and the visits
     tab.check("restriction enregistree")
     period = RestrictionPeriod.objects.get()
-    assert period.department_id == "22"
+    assert (period.scope, period.department_id) == ("departement", "22")
     assert sorted(period.blocked_modalities.values_list("code", flat=True)) == ["presentiel", "rassemblement"]  # the defaults
 
     tab.click_link("Suivi des plans", exact=True)
@@ -56,6 +68,20 @@ def test_region_follows_the_plans_by_department_and_records_a_lockdown(visit, pe
     assert page.get_by_text("Restriction en vigueur pendant cette action").is_visible()
     assert "Alternative proposée par l’ARS" in tab.main_text()
     tab.check("action signalee")
+
+    # The lockdown is lifted before the December actions start: they are no longer flagged.
+    tab.goto(period.get_absolute_url())
+    page.get_by_label("Dernier jour d’application").fill((ACTION_START - datetime.timedelta(days=1)).isoformat())
+    page.get_by_label("Motif").fill("Décret du préfet")
+    tab.check("lever la mesure")
+    tab.click_button("Lever la mesure")
+    assert "est levée" in tab.main_text() and "Décret du préfet" in tab.main_text()
+    tab.check("mesure levee")
+    period.refresh_from_db()
+    assert period.end == ACTION_START - datetime.timedelta(days=1)
+    tab.goto(gathering.get_absolute_url())
+    assert page.get_by_text("Restriction en vigueur pendant cette action").count() == 0
+    tab.check("action liberee")
 
 
 def test_region_edits_an_action_model_the_plan_shows_it_and_corrects_the_registry(visit, people):
