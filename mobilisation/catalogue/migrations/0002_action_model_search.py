@@ -20,6 +20,16 @@ $$;
 DROP_CONFIG = "DROP TEXT SEARCH CONFIGURATION IF EXISTS french_unaccent;"
 
 
+class KeptUnaccentExtension(UnaccentExtension):
+    """Created if missing (on PostgreSQL only), never dropped when unapplied: a DBA may have created it, others use it.
+
+    Django's own reverse would also query pg_extension on SQLite.
+    """
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        pass
+
+
 class PostgreSQLOnly(migrations.RunSQL):
     """RunSQL that does nothing on another database (SQLite searches a stored document instead)."""
 
@@ -39,7 +49,7 @@ class Migration(migrations.Migration):
 
     operations = [
         # Created here when the database role may; otherwise a DBA creates it beforehand (docs/deploiement.md).
-        UnaccentExtension(),
+        KeptUnaccentExtension(),
         PostgreSQLOnly(CREATE_CONFIG, reverse_sql=DROP_CONFIG),
         migrations.AddField(
             model_name="actionmodel",
