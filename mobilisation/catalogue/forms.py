@@ -1,17 +1,26 @@
 """Catalogue forms: public filters, and the ARS region's edit forms."""
 
+from urllib.parse import urlencode
+
 from django import forms
 
 from mobilisation.core.forms import BaseForm, BaseModelForm, StaleSaveGuardMixin
 from mobilisation.core.text import unique_slug
 
 from .models import ActionModel, Axis, Mobilisation, Modality, Resource, TargetPublic, Theme
+from .search import is_meaningful
 
 GATHERING_CODES = {"presentiel", "rassemblement"}
 
 
+SEARCH_HELP = (
+    "Cherche dans l’intitulé, la description, l’alternative en période de confinement, les publics, partenaires, "
+    "modalités et indicateurs ; accents, majuscules et pluriel indifférents."
+)
+
+
 class CatalogueFilterForm(BaseForm):
-    q = forms.CharField(label="Mots-clés", max_length=100, required=False)
+    q = forms.CharField(label="Mots-clés", max_length=100, required=False, help_text=SEARCH_HELP)
     axis = forms.ModelChoiceField(label="Axe", queryset=Axis.objects.none(), required=False, empty_label="Tous les axes")
     theme = forms.ModelChoiceField(label="Thème", queryset=Theme.objects.none(), required=False, empty_label="Tous les thèmes")
     public = forms.ModelChoiceField(
@@ -28,7 +37,30 @@ class CatalogueFilterForm(BaseForm):
         self.fields["theme"].queryset = Theme.objects.filter(axis__mobilisation=mobilisation)
         self.fields["theme"].to_field_name = "code"
 
+    @property
+    def query(self):
+        """The search as typed, once valid ("" without one)."""
+        return self.cleaned_data.get("q", "") if self.is_valid() else ""
+
+    @property
+    def is_searching(self):
+        """A search with at least one meaningful word: the results come ranked by relevance."""
+        return is_meaningful(self.query)
+
+    @property
+    def search_ignored(self):
+        """A search of stop words or punctuation only: it filters nothing, and the page says so."""
+        return bool(self.query.strip()) and not self.is_searching
+
+    def query_string(self, *, without=()):
+        """The valid filters as sent, as a query string ("axis=B&q=masques"), for links and redirects."""
+        if not self.is_bound or not self.is_valid():
+            return ""
+        params = {name: self.data[name] for name in self.fields if name not in without and self.cleaned_data.get(name)}
+        return urlencode(params)
+
     def filter(self, queryset):
+        """The action models matching the filters: ranked by relevance for a search, in catalogue order otherwise."""
         if not self.is_valid():
             return queryset
         data = self.cleaned_data

@@ -6,11 +6,13 @@ import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from mobilisation.territories.models import ArsOffice
 
 from .enums import MobilisationStatus
 from .models import ActionModel, Axis, Mobilisation, Modality, Resource, TargetPublic, Theme
+from .services import index_action_models
 
 CATALOGUE_DIR = settings.BASE_DIR / "data" / "catalogue"
 
@@ -35,6 +37,10 @@ def load_catalogue(path: Path):
     An existing mobilisation is left untouched: once loaded, the ARS edits its catalogue in the application.
     """
     data = read(path)
+    old_labels = {
+        Modality: dict(Modality.objects.values_list("code", "label")),
+        TargetPublic: dict(TargetPublic.objects.values_list("code", "label")),
+    }
     for order, row in enumerate(data["modalities"]):
         Modality.objects.update_or_create(
             code=row["code"], defaults={"label": row["label"], "description": row.get("description", ""), "order": order}
@@ -42,6 +48,16 @@ def load_catalogue(path: Path):
     for order, row in enumerate(data["publics"]):
         TargetPublic.objects.update_or_create(code=row["code"], defaults={"label": row["label"], "order": order})
     check_contacts(data.get("contacts", []))
+    relabelled = {
+        "modalities": [r["code"] for r in data["modalities"] if old_labels[Modality].get(r["code"], r["label"]) != r["label"]],
+        "publics": [r["code"] for r in data["publics"] if old_labels[TargetPublic].get(r["code"], r["label"]) != r["label"]],
+    }
+    if relabelled["modalities"] or relabelled["publics"]:  # the search reads these labels
+        index_action_models(
+            action_models=ActionModel.objects.filter(
+                Q(modalities__code__in=relabelled["modalities"]) | Q(publics__code__in=relabelled["publics"])
+            ).distinct()
+        )
 
     spec = data["mobilisation"]
     existing = Mobilisation.objects.filter(slug=spec["slug"]).first()
@@ -106,6 +122,7 @@ def load_catalogue(path: Path):
                 action.modalities.set([modalities[code] for code in row.get("modalities") or []])
                 action.publics.set([publics[code] for code in row.get("publics") or []])
                 action.resources.set([resources[slug] for slug in row.get("resources") or []])
+    index_action_models(action_models=mobilisation.action_models.all())
     return mobilisation, True
 
 

@@ -1,5 +1,6 @@
 """Mobilisations launched by the ARS and their catalogue: axes, themes, action models, resources."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -8,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from mobilisation.core.models import PublicIdModel
 
 from .enums import MobilisationStatus, ResourceKind
+from .search import search as full_text_search
 
 
 class MobilisationQuerySet(models.QuerySet):
@@ -156,7 +158,8 @@ class ActionModelQuerySet(models.QuerySet):
         return self.filter(mobilisation__in=Mobilisation.objects.visible_to(user))
 
     def search(self, query):
-        return self.filter(Q(title__icontains=query) | Q(description__icontains=query))
+        """Accent- and case-insensitive full-text search, best match first (catalogue/search.py)."""
+        return full_text_search(self, query)
 
 
 class ActionModel(PublicIdModel):
@@ -179,8 +182,20 @@ class ActionModel(PublicIdModel):
     resources = models.ManyToManyField(Resource, related_name="action_models", blank=True, verbose_name="ressources mobilisables")
     order = models.PositiveSmallIntegerField("ordre", default=0)
     revision = models.PositiveIntegerField("révision", default=1, help_text="Augmente à chaque modification par l’ARS.")
+    # Kept by services.index_action_models, which every write path of the catalogue calls.
+    search_text = models.TextField(
+        "texte de recherche complémentaire",
+        blank=True,
+        editable=False,
+        help_text="Alternative en période de confinement, publics, partenaires, modalités et indicateurs, en un texte.",
+    )
+    search_document = models.TextField(
+        "document de recherche", blank=True, editable=False, help_text="Mots sans accents ni terminaisons, pondérés par champ."
+    )
+    # PostgreSQL only (tsvector); a plain column left empty on SQLite, which searches search_document.
+    search_vector = SearchVectorField("vecteur de recherche", null=True, editable=False)
     history = HistoricalRecords(
-        excluded_fields=["created_at", "updated_at"],
+        excluded_fields=["created_at", "updated_at", "search_text", "search_document", "search_vector"],
         m2m_fields=[modalities, publics, resources],
         verbose_name="historique du modèle d’action",
     )

@@ -67,16 +67,22 @@ def mobilisation_detail(request, slug):
         .filter(mobilisation=mobilisation)
         .select_related("theme__axis")
         .prefetch_related("modalities", "publics")
-    ).order_by("theme__axis__order", "theme__order", "order")
+    )
     if fmt := requested_format(request):
         return export_response(rows=actions, columns=ACTION_MODEL_COLUMNS, filename=f"catalogue-{mobilisation.slug}", fmt=fmt)
+    actions = list(actions)
     themes = {}
-    for action in actions:
-        themes.setdefault(action.theme, []).append(action)
+    if not form.is_searching:  # a search lists by relevance; otherwise the catalogue reads theme by theme
+        for action in actions:
+            themes.setdefault(action.theme, []).append(action)
+    clear_search = form.query_string(without=["q"])
     context = {
         "mobilisation": mobilisation,
         "form": form,
+        "actions": actions,
         "themes": themes,
+        "clear_search_url": f"{mobilisation.get_absolute_url()}?{clear_search}" if clear_search else mobilisation.get_absolute_url(),
+        "has_other_filters": bool(clear_search),
         "actions_total": len(actions),
         "axes": mobilisation.axes.prefetch_related("themes"),
         "resource_counts": {

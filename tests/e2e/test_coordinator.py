@@ -57,15 +57,20 @@ def test_coordinator_builds_the_plan_submits_it_to_the_copil_and_asks_funding(vi
     tab.click_link("Ajouter des actions du catalogue")
     assert tab.heading() == "Ajouter des actions du catalogue"
     tab.check("catalogue du plan")
+    assert page.get_by_text("Correspond à vos publics prioritaires : personnes âgées").first.is_visible()  # chosen in the diagnosis
     adopted = []
     for _ in range(3):
         button = page.get_by_role("button", name="Adopter").first
-        adopted.append(button.inner_text().split("« ")[1].rstrip(" »"))
+        adopted.append(button.inner_text().split("« ", 1)[1].rstrip(" »"))  # a title may hold « » itself
         with page.expect_navigation():
             button.click()
     assert page.get_by_text("déjà dans le plan").count() == 3
     assert page.get_by_role("status").first.inner_text().endswith("Précisez-la : communes, dates, partenaires, cibles des indicateurs.")
     tab.check("trois actions adoptees")
+    page.get_by_label("Mots-clés").fill("bénévoles")
+    tab.click_button("Filtrer")
+    assert " pour « bénévoles »" in page.get_by_role("status").last.inner_text()
+    tab.check("catalogue du plan recherche")
 
     tab.click_link("Retour au plan")
     tab.click_link("Créer une action")

@@ -110,6 +110,17 @@ def test_visitor_reads_the_cls_registry_the_catalogue_and_the_legal_pages(visit,
     assert 0 < filtered < 35
     tab.check("catalogue filtre axe b a distance")
     tab.click_link("Tout afficher")
+    page.get_by_label("Mots-clés").fill("numero vert")
+    tab.click_button("Filtrer")
+    assert page.get_by_role("status").inner_text().endswith("pour « numero vert »")
+    assert "numéros verts COVID-19" in page.locator(".fr-card__title").first.inner_text()
+    tab.check("catalogue recherche")
+    page.get_by_label("Mots-clés").fill("astronaute")
+    tab.click_button("Filtrer")
+    assert "Aucune action ne correspond à « astronaute »." in tab.main_text()
+    tab.check("catalogue recherche sans resultat")
+    tab.click_link("Effacer la recherche")
+    assert page.get_by_role("status").inner_text() == "35 actions"
     tab.click_link("Relayer")
     assert "Relayer" in tab.heading()
     assert page.get_by_role("link", name="Modifier").count() == 0

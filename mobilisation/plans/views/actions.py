@@ -3,8 +3,10 @@
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mobilisation.catalogue.forms import CatalogueFilterForm
 from mobilisation.catalogue.models import ActionModel
 from mobilisation.core.services import submit_once
 
@@ -15,17 +17,65 @@ from ..models import BudgetLine, ExistingAction, FundingRequest, Plan, PlannedAc
 from .common import action_crumbs, action_for, plan_crumbs, plan_for, run
 
 
+def _sentence_case(label):
+    return label[:1].lower() + label[1:]
+
+
 @require_GET
 def catalogue(request, public_id):
+    """The catalogue to adopt from: filtered and searched, the actions for the plan's priority publics first."""
     plan = plan_for(request, public_id, editable=True)
+    form = CatalogueFilterForm(request.GET or None, mobilisation=plan.mobilisation)
     adopted = set(plan.actions.filter(origin=ActionOrigin.ADOPTED).values_list("action_model_id", flat=True))
-    models = (
-        ActionModel.objects.visible_to(request.user).filter(mobilisation=plan.mobilisation).select_related("theme__axis", "mobilisation")
+    priority = list(plan.priority_publics.all())
+    priority_ids = {p.pk for p in priority}
+    models = form.filter(
+        ActionModel.objects.visible_to(request.user)
+        .filter(mobilisation=plan.mobilisation)
+        .select_related("theme__axis", "mobilisation")
+        .prefetch_related("publics")
     )
-    themes = {}
+    items = []
     for model in models:
-        themes.setdefault(model.theme, []).append(model)
-    return render(request, "plans/catalogue.html", {"plan": plan, "themes": themes, "adopted": adopted, "breadcrumb": plan_crumbs(plan)})
+        matching = [_sentence_case(p.label) for p in model.publics.all() if p.pk in priority_ids]
+        items.append({"model": model, "priority": matching, "adopted": model.pk in adopted})
+    first = [item for item in items if item["priority"]]
+    others = [item for item in items if not item["priority"]]
+    sections = []
+    if first:
+        sections.append({"title": "Pour vos publics prioritaires", "groups": [(None, first)]})
+    if others:
+        groups = [(None, others)]
+        if not form.is_searching:  # a search lists by relevance; otherwise the catalogue reads theme by theme
+            by_theme = {}
+            for item in others:
+                by_theme.setdefault(item["model"].theme, []).append(item)
+            groups = list(by_theme.items())
+        sections.append({"title": "Autres actions du catalogue" if first else "Actions du catalogue", "groups": groups})
+    base_url = reverse("plans:catalogue", args=[plan.public_id])
+    clear_search = form.query_string(without=["q"])
+    context = {
+        "plan": plan,
+        "form": form,
+        "sections": sections,
+        "total": len(items),
+        "adopted_total": sum(item["adopted"] for item in items),
+        "priority_publics": priority,
+        "filters": form.query_string(),
+        "base_url": base_url,
+        "clear_search_url": f"{base_url}?{clear_search}" if clear_search else base_url,
+        "has_other_filters": bool(clear_search),
+        "breadcrumb": [*plan_crumbs(plan), ("Plan d’action", plan.get_absolute_url())],
+    }
+    return render(request, "plans/catalogue.html", context)
+
+
+def _back_to_catalogue(request, plan):
+    """The picker's address with the filters it was showing when an action was adopted (known filters only)."""
+    form = CatalogueFilterForm(request.GET or None, mobilisation=plan.mobilisation)
+    url = reverse("plans:catalogue", args=[plan.public_id])
+    filters = form.query_string()
+    return f"{url}?{filters}" if filters else url
 
 
 @require_POST
@@ -42,7 +92,7 @@ def adopt(request, public_id, model_id):
         )
     else:
         messages.info(request, f"« {action.title} » était déjà dans le plan.")
-    return redirect("plans:catalogue", public_id=plan.public_id)
+    return redirect(_back_to_catalogue(request, plan))
 
 
 @require_http_methods(["GET", "POST"])
