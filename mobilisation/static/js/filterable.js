@@ -8,7 +8,8 @@
   }
 
   function enhance(fieldset, index) {
-    var options = Array.prototype.slice.call(fieldset.querySelectorAll(".fr-fieldset__element"));
+    var list = fieldset.querySelector(".mcls-filterable__options");
+    var options = Array.prototype.slice.call(list.querySelectorAll(".fr-fieldset__element"));
     if (options.length < 8) {
       return; // a short list needs no filter
     }
@@ -18,6 +19,8 @@
       return { element: element, input: input, text: fold((label ? label.textContent : "") + " " + (input ? input.value : "")), name: label ? label.textContent.trim() : "" };
     });
     var id = "mcls-filter-" + index;
+    var wrapper = document.createElement("div");
+    wrapper.className = "fr-fieldset__element";
     var group = document.createElement("div");
     group.className = "fr-input-group fr-mb-1w";
     var label = document.createElement("label");
@@ -39,10 +42,10 @@
     var chosen = document.createElement("p");
     chosen.className = "fr-text--sm fr-mb-1w";
     chosen.setAttribute("aria-live", "polite");
-    var list = fieldset.querySelector(".mcls-filterable__options");
-    fieldset.insertBefore(group, list);
-    fieldset.insertBefore(status, list);
-    fieldset.insertBefore(chosen, list);
+    wrapper.appendChild(group);
+    wrapper.appendChild(status);
+    wrapper.appendChild(chosen);
+    fieldset.insertBefore(wrapper, list);
 
     function update() {
       var query = fold(input.value);
