@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from mobilisation.accounts.enums import Role
 from mobilisation.accounts.models import Membership
+from mobilisation.accounts.perms import Grants
 from mobilisation.contracts.models import Cls
 from mobilisation.directory.models import Organisation
 from mobilisation.territories.models import ArsOffice, Commune, DataSource, Department, Epci, Region
@@ -58,6 +59,7 @@ def dashboard(request):
         "organisations": Organisation.objects.visible_to(user).filter(pk__in=scope.organisation_ids).select_related("department"),
         "communes": Commune.objects.filter(insee_code__in=scope.commune_codes) | Commune.objects.filter(epci__in=scope.epci_sirens),
         "is_volunteer_only": scope.roles == {Role.VOLUNTEER},
+        "manages_people": Grants(user).any,
         "breadcrumb": [("Accueil", "/")],
     }
     return render(request, "portal/dashboard.html", context)
