@@ -7,6 +7,7 @@ from django.test import Client
 from mobilisation.accounts.enums import Role
 from mobilisation.accounts.models import Membership
 from mobilisation.contracts.models import Cls
+from mobilisation.directory.models import Organisation
 
 from .factories import PASSWORD, UserFactory
 
@@ -86,6 +87,24 @@ def resource_pole(db):
 @pytest.fixture
 def social_services_dinan(db):
     return persona(Role.SOCIAL_SERVICES, "ccas.dinan@exemple.fr", commune_id="22050")
+
+
+@pytest.fixture
+def partner_organisation_dinan(db):
+    """An association serving Dinan (22050), a commune of Dinan Agglomération's CLS."""
+    organisation = Organisation.objects.create(name="Association Solidarité Rance", kind="association", department_id="22")
+    organisation.communes.set(["22050"])
+    return organisation
+
+
+@pytest.fixture
+def partner_dinan(partner_organisation_dinan):
+    return persona(Role.PARTNER_MEMBER, "partenaire.dinan@exemple.fr", organisation=partner_organisation_dinan)
+
+
+@pytest.fixture
+def volunteer_dinan(partner_organisation_dinan):
+    return persona(Role.VOLUNTEER, "benevole.dinan@exemple.fr", organisation=partner_organisation_dinan)
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ BUDGETS = {
     "plan": 23,
     "delegation": 12,
     "region": 13,
+    "people": 8,
     "api_actions": 8,
 }
 

@@ -71,6 +71,17 @@ GET_FORMS = [
     ("/catalogue/covid19-2020/", {"q": [HUGE, NUL], "axis": ["Z", NUL], "theme": [NUL], "public": [NUL], "modality": [NUL]}),
     ("/annuaire/", {"type": [NUL, HUGE], "format": ["pdf", NUL], "page": ["abc", NUL]}),
     ("/plans/", {"format": ["exe", NUL]}),
+    (
+        "/personnes/",
+        {
+            "q": [HUGE, NUL],
+            "role": ["inconnu", NUL],
+            "state": [NUL, "inconnu"],
+            "organisation": [NUL, "abc", "9" * 40],
+            "format": ["pdf", NUL],
+            "page": ["abc", NUL],
+        },
+    ),
     ("/territoires/departements/22/communes/", {"page": ["abc", NUL, "99999999999999999999"], "format": [NUL]}),
 ]
 
