@@ -248,3 +248,27 @@ def test_the_region_invites_every_kind_of_membership(login, ars_region, cls_dina
         {"email": "x@exemple.fr", "first_name": "X", "last_name": "Y", "role": "social_services", "commune": "75056"},
     )
     assert "Code INSEE inconnu en Bretagne" in page_text(unknown)
+
+
+def test_inviting_a_deactivated_account_records_the_membership_and_mails_nobody(login, ars_region, delegation_22, cls_dinan):
+    User.objects.filter(pk=delegation_22.pk).update(is_active=False)
+    client = login(ars_region)
+    response = invite(client, cls_dinan, email=delegation_22.email)
+    assert response.status_code == 302 and mail.outbox == []
+    assert delegation_22.memberships.filter(role=Role.ELECTED_OFFICIAL, cls=cls_dinan, is_active=True).exists()
+    page = page_text(client.get(response["Location"]))
+    assert "Ce compte est désactivé" in page and "la personne n’a pas été prévenue" in page and "Le courriel n’a pas pu partir" not in page
+
+
+def test_a_mail_that_cannot_leave_keeps_the_invitation_and_says_so(login, coordinator_dinan, cls_dinan):
+    import smtplib
+
+    client = login(coordinator_dinan)
+    refused = smtplib.SMTPRecipientsRefused({"morgane.le-gall@exemple.fr": (550, b"refused")})
+    with mock.patch("mobilisation.accounts.services.send_mail", side_effect=refused):
+        response = invite(client, cls_dinan)
+    assert response.status_code == 302
+    assert Membership.objects.filter(user__email="morgane.le-gall@exemple.fr", cls=cls_dinan).exists()
+    assert "le courriel n’a pas pu partir : renvoyez l’invitation plus tard" in page_text(client.get(response["Location"]))
+    assert client.post(reverse("people:resend", args=[User.objects.get(email="morgane.le-gall@exemple.fr").public_id])).status_code == 302
+    assert len(mail.outbox) == 1  # the re-sent invitation leaves

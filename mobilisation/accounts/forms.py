@@ -164,6 +164,8 @@ class InvitationForm(ScopeFieldsMixin, SubmitOnceMixin, BaseForm):
     def __init__(self, data=None, *, grants, initial=None):
         super().__init__(data, initial=initial)
         self.setup_scope(grants)
+        if len(grants.coordinated) == 1 and not grants.everything:  # a coordinator's own CLS, chosen already
+            self.fields["cls"].initial = next(iter(grants.coordinated))
 
 
 class MembershipForm(ScopeFieldsMixin, StaleSaveGuardMixin, BaseForm):

@@ -101,8 +101,9 @@ def invite_person(*, by, email, first_name, last_name, role, scope):
     """Give `email` the membership `role` on `scope`, creating the account if there is none, and tell them.
 
     A new account has no usable password: the e-mail holds the link to choose one. An existing account gets the
-    membership and an e-mail saying so (a new link if it has not chosen a password yet). The membership the person
-    already holds is refused; one that was deactivated is reactivated.
+    membership and an e-mail saying so (a new link if it has not chosen a password yet); a deactivated one gets the
+    membership and no e-mail, until someone reactivates it. The membership the person already holds is refused; one
+    that was deactivated is reactivated.
     """
     _check_grant(by, role, scope)
     email = User.objects.normalize_email(email).lower()
@@ -119,7 +120,9 @@ def invite_person(*, by, email, first_name, last_name, role, scope):
         membership = Membership(user=user, role=role, **_scope(scope))
     membership.is_active = True
     _save_membership(membership, by=by, reason="Invitation")
-    if new_account or (user.is_active and not user.has_usable_password()):
+    if not user.is_active:
+        return Invitation(user=user, membership=membership, new_account=False, mailed=False)  # nothing to tell them yet
+    if new_account or not user.has_usable_password():
         mailed = mail_invitation(user, by=by, membership=membership)
         _record(user, AccountEventKind.INVITED if new_account else AccountEventKind.REINVITED, by)
     else:

@@ -129,14 +129,18 @@ def invite(request):
                 if invitation.new_account
                 else "Le rattachement est ajouté à son compte et la personne est prévenue"
             )
-            if invitation.mailed:
+            if not invitation.user.is_active:
+                messages.warning(
+                    request,
+                    "Ce compte est désactivé : le rattachement est enregistré, mais il ne donnera accès qu’une fois le compte "
+                    "réactivé ; la personne n’a pas été prévenue.",
+                )
+            elif invitation.mailed:
                 messages.success(request, f"{told} ({invitation.user.email}).")
             else:
                 messages.warning(
                     request, "Le rattachement est enregistré mais le courriel n’a pas pu partir : renvoyez l’invitation plus tard."
                 )
-            if not invitation.user.is_active:
-                messages.warning(request, "Ce compte est désactivé : le rattachement ne donnera accès qu’une fois le compte réactivé.")
             return invitation.user.get_absolute_url()
 
         address = submit_once(token=data.get("submission_token"), user=request.user, write=write)
