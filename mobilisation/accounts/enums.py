@@ -37,6 +37,11 @@ class InvitationState(models.TextChoices):
     ACTIVE = "active", "Active"  # a password chosen
     DEACTIVATED = "desactivee", "Désactivée"
 
+    @property
+    def badge(self):
+        """The DSFR badge class that shows the state."""
+        return {"invitee": "fr-badge--info", "en_attente": "fr-badge--warning", "active": "fr-badge--success"}.get(self.value, "")
+
 
 class AccountEventKind(models.TextChoices):
     INVITED = "invitation", "Invitation envoyée"
