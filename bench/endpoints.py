@@ -29,5 +29,6 @@ ENDPOINTS = [
     Endpoint("plan", "Plan d’action (coordinatrice)", "{plan}/", persona="coordinator", expect="Diagnostic du territoire"),
     Endpoint("delegation", "Suivi des plans (délégation)", "/plans/", persona="delegation", expect="Suivi des plans"),
     Endpoint("region", "Suivi des plans (région)", "/plans/", persona="region", expect="Suivi des plans"),
+    Endpoint("people", "Personnes (région)", "/personnes/", persona="region", expect="Inviter une personne"),
     Endpoint("api_actions", "API : actions des plans (région, jeton)", "/api/v1/actions/", persona="region", token=True, expect='"count"'),
 ]

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from mobilisation.accounts.urls import people_urlpatterns
 from mobilisation.core import views as core_views
 
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("plans/", include("mobilisation.plans.urls")),
     path("annuaire/", include("mobilisation.directory.urls")),
     path("compte/", include("mobilisation.accounts.urls")),
+    path("personnes/", include((people_urlpatterns, "people"))),
     path("api/v1/", include("mobilisation.api.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -7,6 +7,7 @@ from django.test import Client
 from mobilisation.accounts.enums import Role
 from mobilisation.accounts.models import Membership
 from mobilisation.contracts.models import Cls
+from mobilisation.directory.models import Organisation
 
 from .factories import PASSWORD, UserFactory
 
@@ -90,23 +91,22 @@ def social_services_dinan(db):
 
 
 @pytest.fixture
-def dinan_association(db):
-    """An association of Dinan (22050), whose member and volunteer are personas below."""
-    from mobilisation.directory.models import Organisation
-
-    organisation = Organisation.objects.create(name="Association Entraide Rance", kind="association", department_id="22")
+def partner_organisation_dinan(db):
+    """An association serving Dinan (22050), a commune of Dinan Agglomération's CLS: its member and volunteer are
+    personas below."""
+    organisation = Organisation.objects.create(name="Association Solidarité Rance", kind="association", department_id="22")
     organisation.communes.set(["22050"])
     return organisation
 
 
 @pytest.fixture
-def partner_dinan(dinan_association):
-    return persona(Role.PARTNER_MEMBER, "partenaire.dinan@exemple.fr", organisation=dinan_association)
+def partner_dinan(partner_organisation_dinan):
+    return persona(Role.PARTNER_MEMBER, "partenaire.dinan@exemple.fr", organisation=partner_organisation_dinan)
 
 
 @pytest.fixture
-def volunteer_dinan(dinan_association):
-    return persona(Role.VOLUNTEER, "benevole.dinan@exemple.fr", organisation=dinan_association)
+def volunteer_dinan(partner_organisation_dinan):
+    return persona(Role.VOLUNTEER, "benevole.dinan@exemple.fr", organisation=partner_organisation_dinan)
 
 
 @pytest.fixture

@@ -37,6 +37,7 @@ EXPECTED_PUBLIC = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
+    "people:accept_invitation",
     "api:schema",
     "api:docs",
     "api:department-list",

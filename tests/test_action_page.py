@@ -70,13 +70,13 @@ def test_a_new_indicator_with_errors_keeps_the_input(login, coordinator_dinan, a
 
 
 def test_the_partner_reads_the_actions_its_organisation_leads_or_joins_and_nothing_of_the_money(
-    login, partner_dinan, volunteer_dinan, dinan_association, coordinator_dinan, adopted, covid
+    login, partner_dinan, volunteer_dinan, partner_organisation_dinan, coordinator_dinan, adopted, covid
 ):
     other, _ = services.adopt_action_model(plan=adopted.plan, action_model=covid.action_models.order_by("pk").last(), by=coordinator_dinan)
     client = login(partner_dinan)
     assert client.get(adopted.get_absolute_url()).status_code == 404
-    services.save_planned_action(action=adopted, m2m={"partners": [dinan_association]}, by=coordinator_dinan)
-    other.lead_organisation = dinan_association
+    services.save_planned_action(action=adopted, m2m={"partners": [partner_organisation_dinan]}, by=coordinator_dinan)
+    other.lead_organisation = partner_organisation_dinan
     services.save_planned_action(action=other, m2m={}, by=coordinator_dinan)
     for action in [adopted, other]:
         page = page_text(client.get(action.get_absolute_url()))

@@ -28,6 +28,7 @@ BUDGETS = {
     "plan": 27,
     "delegation": 17,
     "region": 18,
+    "people": 8,
     "api_actions": 8,
 }
 

@@ -5,48 +5,61 @@ from mobilisation.core.admin import RegionAdmin
 
 from .models import ApiToken, Membership, User
 
+PEOPLE_SECTION = "Les personnes se gèrent dans l’application, rubrique « Personnes » (/personnes/) : invitation, rattachements, désactivation, avec leur historique."
+
 
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["department", "cls", "commune", "epci", "organisation"]
+    fields = ["role", "department", "cls", "commune", "epci", "organisation", "is_active"]
 
     def has_view_permission(self, request, obj=None):
         return request.user.can_use_admin
 
-    has_change_permission = has_add_permission = has_delete_permission = has_view_permission
+    # Only a superuser writes here; the ARS region changes memberships in the application, where they are audited.
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    has_add_permission = has_delete_permission = has_change_permission
 
 
 @admin.register(User)
 class UserAdmin(RegionAdmin, DjangoUserAdmin):
+    """Read-only for the ARS region (people are invited and deactivated in the application, never here); superusers
+    keep Django's own rights, on superusers too."""
+
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_active", "last_login"]
     list_filter = ["is_active", "memberships__role"]
     search_fields = ["email", "first_name", "last_name"]
     inlines = [MembershipInline]
     fieldsets = [
-        (None, {"fields": ["email", "password"]}),
+        (None, {"fields": ["email", "password"], "description": PEOPLE_SECTION}),
         ("Identité", {"fields": ["first_name", "last_name"]}),
-        ("Statut", {"fields": ["is_active", "last_login", "date_joined"]}),
+        ("Statut", {"fields": ["is_active", "last_login", "date_joined", "invited_at"]}),
     ]
     superuser_fieldsets = [("Droits techniques", {"fields": ["is_staff", "is_superuser"]})]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "first_name", "last_name", "password1", "password2"]})]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "invited_at"]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         # Only a superuser manages superusers: the ARS region could otherwise take one over.
         return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
 
+    def _superuser(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return self._superuser(request)
+
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
-            return False
-        return super().has_change_permission(request, obj)
+        # Without it the ARS region sees accounts read-only, and Django refuses it the password form.
+        return self._superuser(request)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
-            return False
-        return super().has_delete_permission(request, obj)
+        return self._superuser(request)
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:

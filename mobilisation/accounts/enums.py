@@ -29,3 +29,31 @@ ROLE_SCOPE_FIELD = {
 ARS_ROLES = (Role.ARS_REGION, Role.ARS_DELEGATION, Role.RESOURCE_POLE)
 INSTRUCTING_ROLES = (Role.ARS_REGION, Role.ARS_DELEGATION)
 RESTRICTION_READERS = (*ARS_ROLES, Role.CLS_COORDINATOR, Role.ELECTED_OFFICIAL, Role.SOCIAL_SERVICES)
+
+
+# The roles whose scope is a CLS, and those whose scope is an organisation.
+CLS_ROLES = (Role.CLS_COORDINATOR, Role.ELECTED_OFFICIAL)
+ORGANISATION_ROLES = (Role.PARTNER_MEMBER, Role.VOLUNTEER)
+
+
+class InvitationState(models.TextChoices):
+    """Where an account stands, as the people list shows it."""
+
+    INVITED = "invitee", "Invitation envoyée"  # a link sent less than 7 days ago, not used yet
+    AWAITING = "en_attente", "En attente d’une nouvelle invitation"  # no password chosen and no valid link: re-send it
+    ACTIVE = "active", "Active"  # a password chosen
+    DEACTIVATED = "desactivee", "Désactivée"
+
+    @property
+    def badge(self):
+        """The DSFR badge class that shows the state."""
+        return {"invitee": "fr-badge--info", "en_attente": "fr-badge--warning", "active": "fr-badge--success"}.get(self.value, "")
+
+
+class AccountEventKind(models.TextChoices):
+    INVITED = "invitation", "Invitation envoyée"
+    REINVITED = "nouvelle_invitation", "Invitation renvoyée"
+    MEMBERSHIP_ADDED = "rattachement", "Rattachement ajouté, personne prévenue"
+    ACCEPTED = "acceptation", "Mot de passe choisi"
+    DEACTIVATED = "desactivation", "Compte désactivé"
+    REACTIVATED = "reactivation", "Compte réactivé"

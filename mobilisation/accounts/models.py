@@ -2,20 +2,83 @@
 
 import hashlib
 import secrets
+import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
-from mobilisation.core.models import PublicIdModel, TimeStampedModel
+from mobilisation.core.models import PublicIdModel
 
-from .enums import Role
+from .enums import AccountEventKind, InvitationState, Role
+from .perms import Grants, touchable
+from .tokens import INVITATION_VALIDITY
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    """Who sees and who manages a person; the rules of each role are in perms.Grants, written once."""
+
+    def visible_to(self, user):
+        """People whose memberships the user sees (MembershipQuerySet.visible_to); the region sees every account.
+
+        A superuser is seen by superusers only: the ARS region manages people, not the technical team.
+        """
+        scope = getattr(user, "scope", None)
+        if scope is None:
+            return self.none()
+        queryset = self.all() if scope.manages_registry else self.filter(pk__in=Membership.objects.visible_to(user).values("user"))
+        return queryset if user.is_superuser else queryset.filter(is_superuser=False)
+
+    def listed_for(self, user):
+        """The people of the "Personnes" section: those the user sees, for a user who manages someone; else nobody."""
+        return self.visible_to(user) if Grants(user).any else self.none()
+
+    def editable_by(self, user):
+        """People the user may invite to a new membership or re-invite: at least one of their memberships is theirs to
+        manage (the region: every account). Never oneself; a superuser only by a superuser."""
+        grants = Grants(user)
+        if not grants.any:
+            return self.none()
+        queryset = self.filter(touchable(user))
+        if grants.everything:
+            return queryset
+        return queryset.filter(pk__in=Membership.objects.manageable_by(user).values("user"))
+
+    def manageable_by(self, user):
+        """Accounts the user may deactivate and reactivate as a whole: editable, and holding no membership outside
+        what the user manages (a coordinator deactivates the membership of a person who works elsewhere too)."""
+        queryset = self.editable_by(user)
+        outside = Membership.objects.exclude(pk__in=Membership.objects.manageable_by(user).values("pk"))
+        return queryset.exclude(pk__in=outside.values("user"))
+
+    def in_state(self, state):
+        """Accounts in an invitation state (see User.invitation_state), as one filter."""
+        unusable = Q(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        fresh = Q(invited_at__gte=timezone.now() - INVITATION_VALIDITY)
+        return self.filter(
+            {
+                InvitationState.DEACTIVATED: Q(is_active=False),
+                InvitationState.ACTIVE: Q(is_active=True) & ~unusable,
+                InvitationState.INVITED: Q(is_active=True) & unusable & fresh,
+                InvitationState.AWAITING: Q(is_active=True) & unusable & ~fresh,
+            }[InvitationState(state)]
+        )
+
+    def search(self, text):
+        """Accounts whose first name, last name or e-mail address holds every word of `text`."""
+        queryset = self
+        for word in text.split():
+            queryset = queryset.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word))
+        return queryset
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def create_user(self, email, password=None, **extra):
@@ -78,12 +141,16 @@ class Scope:
 
 
 class User(AbstractBaseUser, PermissionsMixin):
+    public_id = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField("adresse électronique", unique=True)
     first_name = models.CharField("prénom", max_length=150, blank=True)
     last_name = models.CharField("nom", max_length=150, blank=True)
     is_active = models.BooleanField("actif", default=True, help_text="Décocher plutôt que supprimer le compte.")
     is_staff = models.BooleanField("équipe technique", default=False)
     date_joined = models.DateTimeField("inscrit le", default=timezone.now)
+    invited_at = models.DateTimeField(
+        "invitation envoyée le", null=True, blank=True, help_text="Date du dernier lien d’invitation : il vaut 7 jours, une fois."
+    )
 
     objects = UserManager()
 
@@ -103,6 +170,24 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.first_name or self.email
+
+    def get_absolute_url(self):
+        return reverse("people:person", args=[self.public_id])
+
+    @property
+    def invitation_state(self):
+        """Deactivated; active (a password chosen); invited (a link sent, still valid); awaiting (no valid link)."""
+        if not self.is_active:
+            return InvitationState.DEACTIVATED
+        if self.has_usable_password():
+            return InvitationState.ACTIVE
+        if self.invited_at and self.invited_at >= timezone.now() - INVITATION_VALIDITY:
+            return InvitationState.INVITED
+        return InvitationState.AWAITING
+
+    @property
+    def invitation_expires_at(self):
+        return self.invited_at + INVITATION_VALIDITY if self.invited_at else None
 
     @cached_property
     def scope(self):
@@ -138,7 +223,8 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
     def visible_to(self, user):
-        """A user sees their own memberships; the ARS region sees all; a CLS team sees its CLS's members."""
+        """A user sees their own memberships; the ARS region sees all; a CLS team sees its CLS's members; whoever
+        manages memberships sees them (a coordinator: the members and volunteers of the CLS's partners)."""
         scope = getattr(user, "scope", None)
         if scope is None:
             return self.none()
@@ -147,10 +233,41 @@ class MembershipQuerySet(models.QuerySet):
         condition = Q(user=user) | Q(cls__in=scope.cls_ids)
         if Role.ARS_DELEGATION in scope.roles:
             condition |= Q(cls__department__in=scope.department_codes) | Q(department__in=scope.department_codes)
+        grants = Grants(user)
+        if grants.any:
+            condition |= grants.condition()
         return self.filter(condition)
 
+    def manageable_by(self, user):
+        """Memberships the user may change, deactivate and reactivate (perms.Grants): never their own, and a
+        superuser's only if they are one."""
+        grants = Grants(user)
+        if not grants.any:
+            return self.none()
+        return self.filter(grants.condition(), touchable(user, prefix="user__"))
 
-class Membership(TimeStampedModel):
+    def with_scope(self):
+        return self.select_related("department", "cls", "commune", "epci", "organisation")
+
+    def in_department(self, department):
+        """Memberships whose scope lies in a department (a CLS, commune, EPCI seat or organisation of it)."""
+        return self.filter(
+            Q(department=department)
+            | Q(cls__department=department)
+            | Q(commune__department=department)
+            | Q(epci__seat_department=department)
+            | Q(organisation__department=department)
+        )
+
+    def in_cls(self, cls):
+        """Memberships of a CLS's people: its team, the CCAS/CIAS of its communes and EPCI, its partner organisations."""
+        from mobilisation.directory.models import Organisation
+
+        partners = Organisation.objects.filter(communes__contracts=cls).values("pk")
+        return self.filter(Q(cls=cls) | Q(commune__contracts=cls) | Q(epci__contracts=cls) | Q(organisation__in=partners))
+
+
+class Membership(PublicIdModel):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name="utilisateur")
     role = models.CharField("rôle", max_length=20, choices=Role.choices)
     department = models.ForeignKey(
@@ -169,6 +286,12 @@ class Membership(TimeStampedModel):
         "directory.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="memberships", verbose_name="organisation"
     )
     is_active = models.BooleanField("active", default=True)
+    # Who changed it and why: services set `_change_reason`, HistoryRequestMiddleware (or `_history_user`) the author.
+    history = HistoricalRecords(
+        excluded_fields=["created_at", "updated_at"],
+        verbose_name="historique du rattachement",
+        verbose_name_plural="historiques des rattachements",
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -230,7 +353,43 @@ class Membership(TimeStampedModel):
 
     @property
     def scope_label(self):
-        return str(self.department or self.cls or self.commune or self.epci or self.organisation or "Région Bretagne")
+        return scope_label_of(self)
+
+    @property
+    def scope_values(self):
+        """The membership's scope as keyword arguments: {"cls": <Cls>}, {} for a regional role."""
+        return {name: getattr(self, name) for name in SCOPE_FIELDS if getattr(self, f"{name}_id") is not None}
+
+
+SCOPE_FIELDS = ("department", "cls", "commune", "epci", "organisation")
+
+
+def scope_label_of(membership):
+    """The scope of a membership or of one of its historical records, in words."""
+    return str(
+        membership.department or membership.cls or membership.commune or membership.epci or membership.organisation or "Région Bretagne"
+    )
+
+
+class AccountEvent(models.Model):
+    """What happened to an account as a whole (invitation, password chosen, deactivation), by whom and why.
+
+    Append-only: memberships keep their own history (Membership.history); this is the account's.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_events", verbose_name="compte")
+    kind = models.CharField("événement", max_length=20, choices=AccountEventKind.choices)
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="par")
+    reason = models.CharField("motif", max_length=100, blank=True)
+    at = models.DateTimeField("le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "événement du compte"
+        verbose_name_plural = "événements des comptes"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.user}"
 
 
 class ApiTokenQuerySet(models.QuerySet):

@@ -1,17 +1,31 @@
 from django.urls import path
 
-from . import views
+from .views import auth, people
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("connexion/", views.LoginView.as_view(), name="login"),
-    path("deconnexion/", views.LogoutView.as_view(), name="logout"),
-    path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
-    path("mot-de-passe/oubli/", views.PasswordResetView.as_view(), name="password_reset"),
-    path("mot-de-passe/oubli/envoye/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
-    path("mot-de-passe/nouveau/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
-    path("mot-de-passe/nouveau/termine/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
-    path("jetons/", views.tokens, name="tokens"),
-    path("jetons/<uuid:public_id>/revoquer/", views.revoke_token, name="revoke_token"),
+    path("connexion/", auth.LoginView.as_view(), name="login"),
+    path("deconnexion/", auth.LogoutView.as_view(), name="logout"),
+    path("mot-de-passe/", auth.PasswordChangeView.as_view(), name="password_change"),
+    path("mot-de-passe/oubli/", auth.PasswordResetView.as_view(), name="password_reset"),
+    path("mot-de-passe/oubli/envoye/", auth.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("mot-de-passe/nouveau/<uidb64>/<token>/", auth.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("mot-de-passe/nouveau/termine/", auth.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("jetons/", auth.tokens, name="tokens"),
+    path("jetons/<uuid:public_id>/revoquer/", auth.revoke_token, name="revoke_token"),
+]
+
+# The "Personnes" section (/personnes/, namespace "people"): managers handle people; invited people choose a password.
+people_urlpatterns = [
+    path("", people.index, name="index"),
+    path("inviter/", people.invite, name="invite"),
+    path("<uuid:public_id>/", people.person, name="person"),
+    path("<uuid:public_id>/renvoyer-invitation/", people.resend, name="resend"),
+    path("<uuid:public_id>/desactiver/", people.set_account_active, {"active": False}, name="deactivate"),
+    path("<uuid:public_id>/reactiver/", people.set_account_active, {"active": True}, name="reactivate"),
+    path("rattachements/<uuid:public_id>/modifier/", people.change_membership, name="change_membership"),
+    path("rattachements/<uuid:public_id>/desactiver/", people.set_membership_active, {"active": False}, name="deactivate_membership"),
+    path("rattachements/<uuid:public_id>/reactiver/", people.set_membership_active, {"active": True}, name="reactivate_membership"),
+    path("invitation/<uuid:public_id>/<str:token>/", people.accept_invitation, name="accept_invitation"),
 ]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from mobilisation.accounts.enums import INSTRUCTING_ROLES, Role
+from mobilisation.accounts.perms import Grants
 
 
 def navigation_for(user):
@@ -25,6 +26,8 @@ def navigation_for(user):
             items.append(("Annuaire", reverse("directory:index")))
         if scope.manages_registry:
             items.append(("Ajouter un CLS", reverse("contracts:create")))
+        if Grants(user).any:
+            items.append(("Personnes", reverse("people:index")))
         if scope.roles - {Role.VOLUNTEER} or user.is_superuser:
             items.append(("API", reverse("accounts:tokens")))
         if user.can_use_admin:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from mobilisation.accounts.enums import ARS_ROLES, INSTRUCTING_ROLES, Role
 from mobilisation.accounts.models import Membership
 from mobilisation.catalogue.models import Mobilisation
+from mobilisation.accounts.perms import Grants
 from mobilisation.contracts.models import Cls
 from mobilisation.directory.models import Organisation
 from mobilisation.territories.models import ArsOffice, Commune, DataSource, Department, Epci, Region
@@ -78,6 +79,7 @@ def dashboard(request):
         if partner_organisations
         else [],
         "is_volunteer_only": scope.roles == {Role.VOLUNTEER},
+        "manages_people": Grants(user).any,
         "breadcrumb": [("Accueil", "/")],
     }
     return render(request, "portal/dashboard.html", context)

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
+from mobilisation.accounts import services as people_services
 from mobilisation.accounts.models import ApiToken
 from mobilisation.catalogue.models import Mobilisation, Resource, TargetPublic
 from mobilisation.contracts.models import Cls
@@ -144,6 +145,29 @@ def seed_copil_meeting(people, plans):
     )
 
 
+def seed_people(people):
+    """An invited elected official of Dinan who has not chosen a password yet, and a volunteer who left (deactivated)."""
+    dinan = Cls.objects.get(slug="dinan")
+    invited = people_services.invite_person(
+        by=people.coordinator,
+        email="gwenaelle.riou@exemple.fr",
+        first_name="Gwenaëlle",
+        last_name="Riou",
+        role="elected_official",
+        scope={"cls": dinan},
+    )
+    left = people_services.invite_person(
+        by=people.coordinator,
+        email="yannick.morvan@exemple.fr",
+        first_name="Yannick",
+        last_name="Morvan",
+        role="volunteer",
+        scope={"organisation": people.volunteer.memberships.get().organisation},
+    )
+    people_services.set_membership_active(membership=left.membership, by=people.coordinator, active=False, reason="Fin de la mission")
+    return SimpleNamespace(invited=invited.user, left=left.user)
+
+
 def seed_everything(people):
     """Every kind of object a page shows, so that each page of each role exists for the crawl."""
     plans = seed_submitted_plans(people)
@@ -160,4 +184,5 @@ def seed_everything(people):
         by=people.coordinator,
     )
     ApiToken.issue(user=people.coordinator, name="Tableur du CLS")
-    return SimpleNamespace(plans=plans, follow_up=follow_up, restriction=restriction, meeting=meeting)
+    people_seed = seed_people(people)
+    return SimpleNamespace(plans=plans, follow_up=follow_up, restriction=restriction, meeting=meeting, people=people_seed)

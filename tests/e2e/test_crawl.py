@@ -30,10 +30,10 @@ MAX_PAGES = 200
 # nothing. Raise the minimum when a role gets new pages.
 CRAWLS = {
     "anonymous": (["/", "/territoires/recherche/?q=saint"], 24),
-    "coordinator": (["/espace/"], 42),
+    "coordinator": (["/espace/"], 50),
     "elected": (["/espace/"], 33),
     "delegation": (["/espace/"], 36),
-    "region": (["/espace/"], 54),
+    "region": (["/espace/"], 62),
     "pole": (["/espace/"], 36),
     "social": (["/espace/"], 32),
     "partner": (["/espace/"], 28),

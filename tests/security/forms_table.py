@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from mobilisation.accounts import services as people
+from mobilisation.accounts.tokens import invitation_token
 from mobilisation.catalogue.models import Mobilisation, Modality, TargetPublic
 from mobilisation.plans import services
 from mobilisation.plans.models import CopilMeeting
@@ -209,6 +211,31 @@ def funding_url(name):
 
 def indicator_url(name):
     return lambda world: reverse(name, args=[world["dinan"].action.public_id, world["dinan"].indicator.pk])
+
+
+def elected_membership(world):
+    membership = world["users"]["elected_dinan"].memberships.get()
+    membership.refresh_from_db()
+    return membership
+
+
+def invited(world):
+    """An account invited by Dinan's coordinator, whose link is the form's address."""
+    invitation = people.invite_person(
+        by=world["users"]["coord_dinan"],
+        email="invitee@exemple.fr",
+        first_name="Rozenn",
+        last_name="Kerjean",
+        role="elected_official",
+        scope={"cls": world["dinan"].cls},
+    )
+    world["invited"] = invitation.user
+
+
+def invitation_url(world):
+    user = world["invited"]
+    user.refresh_from_db()
+    return reverse("people:accept_invitation", args=[user.public_id, invitation_token.make_token(user)])
 
 
 TEXT = "text"
@@ -570,5 +597,75 @@ FORMS = [
         lambda w: reverse("directory:edit", args=[w["dinan"].organisation.public_id]),
         edited_organisation_data,
         {"name": TEXT, "department": "code", "website": "url", "seen_version": TEXT},
+    ),
+    FormCase(
+        "inviter une personne",
+        "coord_dinan",
+        lambda w: reverse("people:invite"),
+        lambda w: {
+            "email": "nouvelle.elue@exemple.fr",
+            "first_name": "Annaïg",
+            "last_name": "Le Meur",
+            "role": "elected_official",
+            "cls": w["dinan"].cls.pk,
+        },
+        {
+            "email": "email",
+            "first_name": TEXT,
+            "last_name": TEXT,
+            "role": "choice",
+            "cls": "pk",
+            "organisation": "pk",
+            "submission_token": "uuid",
+        },
+        accepted="mail",
+    ),
+    FormCase(
+        "inviter une personne (région)",
+        "ars",
+        lambda w: reverse("people:invite"),
+        lambda w: {
+            "email": "agent.ccas@exemple.fr",
+            "first_name": "Loïc",
+            "last_name": "Tanguy",
+            "role": "social_services",
+            "commune": "22050",
+        },
+        {"commune": "code", "epci": "code", "department": "code", "role": "choice"},
+        accepted="mail",
+    ),
+    FormCase(
+        "modifier un rattachement",
+        "ars",
+        lambda w: reverse("people:change_membership", args=[elected_membership(w).public_id]),
+        lambda w: {
+            "role": "cls_coordinator",
+            "cls": w["dinan"].cls.pk,
+            "reason": "Nouvelle coordinatrice",
+            "seen_version": elected_membership(w).updated_at.isoformat(),
+        },
+        {"role": "choice", "cls": "pk", "reason": TEXT, "seen_version": TEXT},
+    ),
+    FormCase(
+        "désactiver un rattachement",
+        "coord_dinan",
+        lambda w: reverse("people:deactivate_membership", args=[elected_membership(w).public_id]),
+        lambda w: {"reason": "Fin de mandat"},
+        {"reason": TEXT},
+    ),
+    FormCase(
+        "désactiver un compte",
+        "ars",
+        lambda w: reverse("people:deactivate", args=[w["users"]["elected_dinan"].public_id]),
+        lambda w: {"reason": "Départ"},
+        {"reason": TEXT},
+    ),
+    FormCase(
+        "mot de passe d’une invitation",
+        "anon",
+        invitation_url,
+        lambda w: {"new_password1": "Nouveau-Mot-de-passe-2026", "new_password2": "Nouveau-Mot-de-passe-2026"},
+        {"new_password1": TEXT, "new_password2": TEXT},
+        setup=invited,
     ),
 ]

@@ -76,6 +76,39 @@ def test_a_write_in_flight_is_refused_once_the_scope_is_removed(world, login, co
     assert plan.needs != "après le retrait"
 
 
+def test_deactivations_made_in_the_people_section_take_effect_at_once(world, login, api_for, ars_region, coordinator_dinan):
+    """The ARS region deactivates the coordinator's membership, then the account, through the application's pages."""
+    client, token_api = login(coordinator_dinan), api_for(coordinator_dinan)
+    plan_id = str(world["dinan"].plan.public_id)
+    assert access(world, client, token_api) == (200, [plan_id], 200)
+    region = login(ars_region)
+    membership = coordinator_dinan.memberships.get()
+    response = region.post(reverse("people:deactivate_membership", args=[membership.public_id]), {"reason": "Changement de poste"})
+    assert response.status_code == 302
+    assert access(world, client, token_api) == (404, [], 404)  # the very next request, in pages and through the token
+    region.post(reverse("people:reactivate_membership", args=[membership.public_id]), {"reason": "Retour"})
+    assert access(world, client, token_api) == (200, [plan_id], 200)
+    response = region.post(reverse("people:deactivate", args=[coordinator_dinan.public_id]), {"reason": "Départ"})
+    assert response.status_code == 302
+    page = client.get(world["dinan"].plan.get_absolute_url())
+    assert page.status_code == 302 and page["Location"].startswith(LOGIN)  # the session no longer counts
+    assert client.get("/api/v1/plans/").status_code in {401, 403}
+    assert token_api.get("/api/v1/plans/").status_code == 401
+    region.post(reverse("people:reactivate", args=[coordinator_dinan.public_id]), {"reason": "Retour"})
+    assert token_api.get("/api/v1/plans/").status_code == 401  # its tokens were revoked, not suspended
+    assert api_for(coordinator_dinan).get("/api/v1/plans/").json()["count"] == 1  # a new token works
+
+
+def test_a_coordinator_removing_a_partner_takes_effect_at_once(login, api_for, coordinator_dinan, partner_dinan):
+    client, token_api = login(partner_dinan), api_for(partner_dinan)
+    organisation = partner_dinan.memberships.get().organisation
+    assert client.get(organisation.get_absolute_url()).status_code == 200
+    membership = partner_dinan.memberships.get()
+    login(coordinator_dinan).post(reverse("people:deactivate_membership", args=[membership.public_id]), {"reason": "Départ"})
+    assert client.get(organisation.get_absolute_url()).status_code == 404
+    assert token_api.get("/api/v1/plans/").json()["count"] == 0
+
+
 # 9. The lockout holds against a client that forges its address.
 
 

@@ -10,6 +10,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from mobilisation.accounts.models import User
 from mobilisation.catalogue.models import Mobilisation, Resource
 from mobilisation.directory.models import Organisation
 from mobilisation.plans.models import (
@@ -91,7 +92,17 @@ def get_urls(world, password_reset_link):
         "funding": [funding.public_id],
         "indicator": [action.public_id, side.indicator.pk],
     }
+    person = User.objects.get(email="elu.dinan@exemple.fr")
+    membership = person.memberships.get()
     parametrised = {
+        "people:person": [person.public_id],
+        "people:resend": [person.public_id],
+        "people:deactivate": [person.public_id],
+        "people:reactivate": [person.public_id],
+        "people:change_membership": [membership.public_id],
+        "people:deactivate_membership": [membership.public_id],
+        "people:reactivate_membership": [membership.public_id],
+        "people:accept_invitation": [person.public_id, "jeton-inconnu"],
         "contracts:workspace": [side.cls.public_id],
         "contracts:edit": [side.cls.public_id],
         "contracts:public_detail": [side.cls.slug],
@@ -167,7 +178,13 @@ def get_urls(world, password_reset_link):
             except Exception:  # a route with parameters nobody filled in above
                 missing.append(name)
     assert missing == [], f"routes without an address in this test: {missing}"
-    exports = [f"{plan.get_absolute_url()}?format=csv", "/plans/?format=xlsx", "/annuaire/?format=ods", "/cls/?format=csv"]
+    exports = [
+        f"{plan.get_absolute_url()}?format=csv",
+        "/plans/?format=xlsx",
+        "/annuaire/?format=ods",
+        "/cls/?format=csv",
+        "/personnes/?format=xlsx",
+    ]
     admin = ["/admin/", "/admin/contracts/cls/", f"/admin/contracts/cls/{side.cls.pk}/change/", "/admin/accounts/user/"]
     return urls + exports + admin + PUBLIC_URLS
 

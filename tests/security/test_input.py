@@ -78,6 +78,17 @@ GET_FORMS = [
     ("/plans/", {"format": ["exe", NUL], "status": [NUL, HUGE], "department": ["99", NUL]}),
     ("/plans/financements/", {"onglet": [NUL, HUGE], "page": ["abc", NUL], "format": ["exe"]}),
     ("/plans/restrictions/", {"format": ["exe", NUL]}),
+    (
+        "/personnes/",
+        {
+            "q": [HUGE, NUL],
+            "role": ["inconnu", NUL],
+            "state": [NUL, "inconnu"],
+            "organisation": [NUL, "abc", "9" * 40],
+            "format": ["pdf", NUL],
+            "page": ["abc", NUL],
+        },
+    ),
     ("/territoires/departements/22/communes/", {"page": ["abc", NUL, "99999999999999999999"], "format": [NUL]}),
 ]
 

@@ -52,6 +52,26 @@ def test_password_reset_is_limited_and_sends_no_mail_past_the_limit(settings, co
     assert client_at("198.51.100.21").post(RESET, {"email": "inconnu@exemple.fr"}).status_code == 302
 
 
+def test_the_invitation_password_form_is_limited_per_address(settings, ars_region, cls_dinan):
+    from mobilisation.accounts import services
+
+    settings.RATE_LIMIT_PASSWORD_RESET = "2/m"
+    invited = services.invite_person(
+        by=ars_region,
+        email="invitee@exemple.fr",
+        first_name="Rozenn",
+        last_name="Kerjean",
+        role="elected_official",
+        scope={"cls": cls_dinan},
+    ).user
+    url = reverse("people:accept_invitation", args=[invited.public_id, "jeton-devine"])
+    client = client_at("203.0.113.10")
+    for _ in range(2):  # guessing tokens
+        assert "n’est plus valable" in page_text(client.post(url, {"new_password1": "x", "new_password2": "x"}))
+    assert_french_429(client.post(url, {"new_password1": "x", "new_password2": "x"}))
+    assert client.get(url).status_code == 200  # reading the page is not counted
+
+
 def test_territory_search_is_limited_per_address(settings):
     settings.RATE_LIMIT_SEARCH = "4/m"
     client = client_at("203.0.113.9")

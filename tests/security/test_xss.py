@@ -82,6 +82,9 @@ def test_stored_script_handlers_and_javascript_urls_are_shown_as_text(hostile, l
             reverse("contracts:edit", args=[side.cls.public_id]),
             reverse("catalogue:resources", args=[covid.slug]),
             model.get_absolute_url(),
+            reverse("people:index"),
+            coordinator_dinan.get_absolute_url(),
+            reverse("people:change_membership", args=[coordinator_dinan.memberships.get().public_id]),
         ],
         AnonymousUser(): [reverse("catalogue:resources", args=[covid.slug]), side.cls.get_absolute_url()],
     }
@@ -100,6 +103,7 @@ def test_stored_script_handlers_and_javascript_urls_are_shown_as_text(hostile, l
         "Action &lt;img",
         "Message &lt;script&gt;",
         "Jeton &lt;script&gt;",
+        "Camille &lt;img src=x onerror",  # a person's name, in the people list and page
     ]:
         assert text in shown, text  # the text is shown, as text
     assert "alert(document.cookie)" in shown  # the URL stays readable, without being a link
@@ -111,8 +115,10 @@ def test_search_and_filter_input_is_echoed_as_text(client, login, coordinator_di
         ("/cls/", {"q": SCRIPT}),
         ("/catalogue/covid19-2020/", {"q": HANDLER}),
         ("/annuaire/", {"type": SCRIPT}),
+        ("/personnes/", {"q": SCRIPT, "role": HANDLER}),
+        ("/personnes/inviter/", {"email": SCRIPT}),
     ]:
-        viewer = login(coordinator_dinan) if url == "/annuaire/" else client
+        viewer = login(coordinator_dinan) if url.startswith(("/annuaire/", "/personnes/")) else client
         html = viewer.get(url, params).content.decode()
         assert_inert(html, url)
 
@@ -152,6 +158,7 @@ def representative_pages(world, covid):
         "/api/v1/docs/",
         "/nexiste-pas/",
         "/cls/?format=pdf",
+        f"/personnes/invitation/{side.cls.public_id}/jeton-inconnu/",
     ]
     coordinator = [
         "/espace/",
@@ -170,7 +177,16 @@ def representative_pages(world, covid):
         "/compte/jetons/",
         "/compte/mot-de-passe/",
     ]
-    region = ["/plans/", "/plans/restrictions/", "/cls/nouveau/", f"/catalogue/{covid.slug}/modifier/", "/admin/", "/admin/contracts/cls/"]
+    region = [
+        "/plans/",
+        "/plans/restrictions/",
+        "/cls/nouveau/",
+        f"/catalogue/{covid.slug}/modifier/",
+        "/admin/",
+        "/admin/contracts/cls/",
+        "/personnes/",
+        "/personnes/inviter/",
+    ]
     return {"anon": public, "coord_dinan": coordinator, "ars": region}
 
 
@@ -191,4 +207,4 @@ def test_every_page_sends_a_strict_csp_and_no_inline_script(world, personas, log
             assert not INLINE_SCRIPT.search(html), (url, INLINE_SCRIPT.search(html).group(0))
             assert not EVENT_ATTRIBUTE.search(html), (url, EVENT_ATTRIBUTE.search(html).group(0))
             checked += 1
-    assert checked == 41
+    assert checked == 44

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mobilisation.core.limits import per_client_limit
 
-from .forms import ApiTokenForm, LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
-from .models import ApiToken
+from ..forms import ApiTokenForm, LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from ..models import ApiToken
 
 
 @method_decorator(login_not_required, name="dispatch")
