@@ -7,8 +7,8 @@ from django.views.decorators.http import require_GET
 
 from mobilisation.accounts.enums import ARS_ROLES, INSTRUCTING_ROLES, Role
 from mobilisation.accounts.models import Membership
-from mobilisation.catalogue.models import Mobilisation
 from mobilisation.accounts.perms import Grants
+from mobilisation.catalogue.models import Mobilisation
 from mobilisation.contracts.models import Cls
 from mobilisation.directory.models import Organisation
 from mobilisation.territories.models import ArsOffice, Commune, DataSource, Department, Epci, Region
