@@ -310,7 +310,8 @@ def double_submit_cases(world):
         (
             "coord_dinan",
             reverse("directory:create"),
-            {"name": "Association doublée", "kind": "association", "department": "22", "communes": ["22050"]},
+            # The third, a new form, confirms it is another organisation of the same name (the directory warns first).
+            {"name": "Association doublée", "kind": "association", "department": "22", "communes": ["22050"], "confirm_distinct": "on"},
             lambda: Organisation.objects.filter(name="Association doublée"),
         ),
         (

@@ -137,7 +137,7 @@ def test_every_response_to_a_signed_in_user_is_no_store(login, coordinator_dinan
         plan.get_absolute_url(): "text/html",
         reverse("plans:plan_pdf", args=[plan.public_id]): "application/pdf",
         "/annuaire/?format=csv": "text/csv",
-        "/plans/?format=xlsx": "application/vnd.openxmlformats",
+        plan.get_absolute_url() + "?format=xlsx": "application/vnd.openxmlformats",
         "/": "text/html",  # a public page, seen signed in, shows the user's name
         "/api/v1/plans/": "application/json",  # the API by session
         "/page-inconnue/": "text/html",

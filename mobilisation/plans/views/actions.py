@@ -65,7 +65,7 @@ def catalogue(request, public_id):
         "base_url": base_url,
         "clear_search_url": f"{base_url}?{clear_search}" if clear_search else base_url,
         "has_other_filters": bool(clear_search),
-        "breadcrumb": [*plan_crumbs(plan), ("Plan d’action", plan.get_absolute_url())],
+        "breadcrumb": plan_crumbs(plan),
     }
     return render(request, "plans/catalogue.html", context)
 
