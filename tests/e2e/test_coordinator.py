@@ -48,7 +48,11 @@ def test_coordinator_builds_the_plan_submits_it_to_the_copil_and_asks_funding(vi
     tab.click_link("Compléter le diagnostic")
     page.get_by_label("Besoins du territoire").fill("Personnes âgées isolées dans les communes rurales du sud du territoire.")
     page.locator("label", has_text="Personnes âgées").first.click()
-    page.get_by_label("Communes prioritaires").select_option(value="22050")  # Dinan
+    page.get_by_label("Filtrer les communes du CLS").fill("dinan")  # 64 communes: the filter narrows them
+    communes = page.locator("fieldset", has_text="Communes prioritaires")
+    assert communes.locator(".mcls-filterable__options > .fr-fieldset__element:not([hidden]) input[type=checkbox]").count() < 5
+    communes.locator("label", has_text="Dinan (22050)").click()
+    assert "Choix : Dinan (22050)" in communes.inner_text()
     tab.check("formulaire diagnostic")
     tab.click_button("Enregistrer")
     assert "Personnes âgées isolées dans les communes rurales" in tab.main_text()
@@ -88,19 +92,29 @@ def test_coordinator_builds_the_plan_submits_it_to_the_copil_and_asks_funding(vi
     tab.check("nouvelle action")
 
     page.locator("summary", has_text="Ajouter un indicateur").click()
-    page.locator("#id_name").fill("Bourgs visités")
-    page.locator("#id_unit").fill("bourgs")
-    page.locator("#id_target").fill("12")
+    page.locator("#id_indicateur-name").fill("Bourgs visités")
+    page.locator("#id_indicateur-unit").fill("bourgs")
+    page.locator("#id_indicateur-target").fill("12")
     tab.check("formulaire indicateur")
     tab.click_button("Ajouter", exact=True)
-    page.get_by_label("Valeur atteinte").fill("3")
-    page.get_by_label("Date", exact=True).fill(timezone.localdate().isoformat())
+    progress = page.locator("form", has_text="Nouveau point d’avancement pour « Bourgs visités »")
+    progress.get_by_label("Valeur atteinte").fill("3e2")  # a typo: the field says so and keeps the other inputs
+    progress.get_by_label("Date").fill(timezone.localdate().isoformat())
+    progress.get_by_label("Commentaire").fill("Trois bourgs la première semaine")
+    with page.expect_navigation():
+        progress.get_by_role("button", name="Enregistrer").click()
+    progress = page.locator("form", has_text="Nouveau point d’avancement pour « Bourgs visités »")
+    assert "Saisissez un nombre, par exemple « 1 000,50 »." in progress.inner_text()
+    assert progress.get_by_label("Commentaire").input_value() == "Trois bourgs la première semaine"
+    tab.check("avancement en erreur")
+    progress.get_by_label("Valeur atteinte").fill("3")
     tab.check("formulaire avancement")
-    tab.click_button("Enregistrer", exact=True)
+    with page.expect_navigation():
+        progress.get_by_role("button", name="Enregistrer").click()
     assert "Cible : 12 · Dernière valeur : 3 au" in tab.main_text()
     tab.check("indicateur suivi")
 
-    tab.click_link("Plan COVID-19 : mobilisation des CLS bretons")
+    tab.click_link("Plan d’action", exact=True)
     for title in adopted:
         assert page.get_by_role("link", name=title, exact=True).is_visible()
     tab.click_button("Soumettre au COPIL")
@@ -116,13 +130,13 @@ def test_coordinator_builds_the_plan_submits_it_to_the_copil_and_asks_funding(vi
     tab.click_link("Tournées solidaires dans les bourgs", exact=True)
     tab.click_link("Demander un financement")
     page.get_by_label("Montant demandé (€)").fill("0")
-    tab.click_button("Enregistrer")
+    tab.click_button("Envoyer la demande à l’ARS")
     assert page.title().startswith("Erreur – ")
     tab.check("financement en erreur")
-    page.get_by_label("Montant demandé (€)").fill("5000")
+    page.get_by_label("Montant demandé (€)").fill("5 000")
     page.get_by_label("Justification").fill("Vacations d’animateurs et frais de déplacement.")
     tab.check("formulaire financement")
-    tab.click_button("Enregistrer")
+    tab.click_button("Envoyer la demande à l’ARS")
     assert tab.heading() == "Demande de financement"
     assert tab.badge() == "Reçue"
     tab.check("demande envoyee")

@@ -51,6 +51,21 @@ def test_keyboard_only_login_and_plan_submitted_to_the_copil(visit, people, pass
     assert tab.heading() == "Plan d’action du CLS de Dinan Agglomération"
     tab.check("plan commence")
 
+    # The diagnosis first: the plan cannot go to the COPIL without it.
+    tab_to(page, named("Compléter le diagnostic"), max_steps=60)
+    press_and_wait(page, "Enter")
+    assert tab.heading() == "Diagnostic du territoire"
+    tab_to(page, field("needs"), max_steps=40)
+    page.keyboard.type("Personnes âgées isolées dans les bourgs.")
+    tab_to(page, lambda element: element["name"] == "priority_publics", max_steps=5)
+    page.keyboard.press("Space")  # the first public is ticked
+    tab_to(page, field("priority_communes"), max_steps=40)  # through the filter box of the communes
+    page.keyboard.press("Space")
+    tab_to(page, named("Enregistrer"), max_steps=80)
+    press_and_wait(page, "Enter")
+    assert "Le diagnostic est enregistré." in tab.main_text()
+    tab.check("diagnostic au clavier")
+
     tab_to(page, named("Ajouter des actions du catalogue"))
     press_and_wait(page, "Enter")
     assert tab.heading() == "Ajouter des actions du catalogue"
@@ -73,7 +88,7 @@ def test_keyboard_only_login_and_plan_submitted_to_the_copil(visit, people, pass
     tab_to(page, named("Soumettre au COPIL"), max_steps=40)
     tab.screenshot("focus sur soumettre au copil")  # for a person to see the focus ring
     press_and_wait(page, "Space")
-    assert "Le statut du plan a changé." in tab.main_text()
+    assert "Le plan est soumis au COPIL ; la délégation départementale de l’ARS est prévenue." in tab.main_text()
     assert tab.badge() == "Soumis au COPIL"
     tab.check("plan soumis au clavier")
 
@@ -81,6 +96,8 @@ def test_keyboard_only_login_and_plan_submitted_to_the_copil(visit, people, pass
     assert plan.status == "soumis"
     assert sorted(plan.actions.values_list("title", flat=True)) == sorted(adopted)
     assert set(plan.actions.values_list("origin", flat=True)) == {"catalogue"}
+    assert plan.needs == "Personnes âgées isolées dans les bourgs." and plan.priority_publics.count() == 1
+    assert plan.priority_communes.count() == 1
 
 
 def test_keyboard_opens_and_leaves_the_menu_on_a_phone(visit, reference_data):

@@ -231,6 +231,7 @@ def model_changes(request, action_id):
 def with_errors(request, action, key, form):
     """The action page again, the form that failed kept with its input and its errors at the fields."""
     messages.error(request, "Le formulaire contient des erreurs, signalées à leur champ : rien n’a été enregistré.")
+    form.set_autofocus_on_first_error()  # the page opens on the field to correct, however far down it is
     return action_page(request, action, bound={key: form})
 
 
