@@ -1,7 +1,7 @@
 """The registry of local health contracts (CLS): carrier, covered territory, status, coordinator and sources."""
 
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Max, Q, Sum
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -91,3 +91,18 @@ class Cls(PublicIdModel):
     @property
     def ars_delegation(self):
         return getattr(self.department, "ars_delegation", None)
+
+    def statistics(self):
+        """The INSEE figures of the CLS's territory (territories.statistics), cached until the CLS (its perimeter is
+        saved with it: contracts.services.save_cls) or a reference file changes: a plan page reads them every time."""
+        from django.core.cache import cache
+
+        from mobilisation.territories.models import DataSource
+
+        loaded = DataSource.objects.aggregate(last=Max("loaded_at"))["last"]
+        key = f"cls-statistics:{self.pk}:{self.updated_at.timestamp()}:{loaded.timestamp() if loaded else 0}"
+        figures = cache.get(key)
+        if figures is None:
+            figures = self.communes.statistics()
+            cache.set(key, figures, 60 * 60 * 24)
+        return figures

@@ -3,12 +3,12 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
-from django.urls import reverse
 from django.utils import timezone
 
 from mobilisation.accounts.enums import Role
 from mobilisation.catalogue.models import ActionModel, Modality, Resource, TargetPublic, Theme
 from mobilisation.core.models import PublicIdModel
+from mobilisation.core.urls import url_for
 from mobilisation.directory.models import Organisation
 from mobilisation.territories.models import Commune
 
@@ -108,7 +108,28 @@ class PlannedAction(PublicIdModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("plans:action", args=[self.public_id])
+        return url_for("plans:action", self.public_id)
+
+    # Labels read by enum rather than get_FOO_display(), which rebuilds the dict of choices at every call: a plan page
+    # shows hundreds of them.
+    @property
+    def origin_label(self):
+        return ActionOrigin(self.origin).label
+
+    @property
+    def status_label(self):
+        return ActionStatus(self.status).label
+
+    @property
+    def verdict_label(self):
+        return CopilVerdict(self.copil_verdict).label
+
+    @property
+    def dates_label(self):
+        """"01/12/2026 – 15/12/2026", "01/12/2026" or "à préciser"."""
+        if self.start is None:
+            return "à préciser"
+        return f"{self.start:%d/%m/%Y}" + (f" – {self.end:%d/%m/%Y}" if self.end else "")
 
     @property
     def model_changed(self):

@@ -3,11 +3,11 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Sum
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from mobilisation.catalogue.models import Resource
 from mobilisation.core.models import PublicIdModel
+from mobilisation.core.urls import url_for
 
 from ..enums import OPEN_FUNDING_STATUSES, FundingStatus
 from .access import filtered, plan_team_condition
@@ -81,7 +81,11 @@ class FundingRequest(PublicIdModel):
         return f"{self.funding_line} – {self.action}"
 
     def get_absolute_url(self):
-        return reverse("plans:funding_request", args=[self.public_id])
+        return url_for("plans:funding_request", self.public_id)
+
+    @property
+    def status_label(self):
+        return FundingStatus(self.status).label
 
     @property
     def is_open(self):

@@ -3,12 +3,12 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from mobilisation.accounts.enums import Role
 from mobilisation.catalogue.models import Mobilisation, TargetPublic
 from mobilisation.contracts.models import Cls
 from mobilisation.core.models import PublicIdModel, TimeStampedModel
+from mobilisation.core.urls import url_for
 from mobilisation.territories.models import Commune
 
 from ..enums import PLAN_TRANSITIONS, ActionStatus, CopilVerdict, PlanStatus
@@ -78,7 +78,7 @@ class Plan(PublicIdModel):
         return f"{self.cls} – {self.mobilisation}"
 
     def get_absolute_url(self):
-        return reverse("plans:plan", args=[self.public_id])
+        return url_for("plans:plan", self.public_id)
 
     def allowed_transitions(self):
         return PLAN_TRANSITIONS.get(self.status, {})

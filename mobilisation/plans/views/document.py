@@ -1,6 +1,6 @@
 """The action plan as a PDF document, to send to the COPIL and the ARS."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -37,8 +37,9 @@ def render_pdf(html):
 def plan_pdf(request, public_id):
     plan = plan_for(request, public_id)
     in_team = Plan.objects.of_team(request.user).filter(pk=plan.pk).exists()
+    actions = plan_actions(plan, with_money=in_team)
     prefetches = ["communes", "partners", Prefetch("indicators", queryset=Indicator.objects.with_latest())]
-    actions = list(plan_actions(plan, with_money=in_team).prefetch_related(*prefetches, *(["budget_lines"] if in_team else [])))
+    prefetch_related_objects(actions, *prefetches, *(["budget_lines"] if in_team else []))
     axes = {}
     for action in actions:
         axes.setdefault(action.theme.axis, {}).setdefault(action.theme, []).append(action)
@@ -49,7 +50,7 @@ def plan_pdf(request, public_id):
         "delegation": plan.cls.ars_delegation,
         "generated_at": timezone.localtime(),
         "figures": territory_figures(plan),
-        "territory_statistics": plan.cls.communes.statistics(),
+        "territory_statistics": plan.cls.statistics(),
         "diagnosis_figures": DiagnosisFigure.objects.filter(plan=plan),
         "axes": axes,
         "actions_total": len(actions),

@@ -1,10 +1,11 @@
 """The plan page, its diagnosis and figures, lifecycle, the CLS's fiches actions and the exchange with the ARS."""
 
 from django.contrib import messages
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mobilisation.accounts.models import User
 from mobilisation.catalogue.enums import MobilisationStatus
 from mobilisation.catalogue.models import Mobilisation
 from mobilisation.core.exports import export_links, export_response, rejects_unknown_format, requested_format
@@ -15,6 +16,7 @@ from ..enums import CopilStatus, PlanStatus
 from ..forms import DiagnosisFigureForm, DiagnosisForm, ExistingActionForm, MessageForm
 from ..models import (
     BudgetLine,
+    CopilDecision,
     CopilMeeting,
     DiagnosisFigure,
     ExistingAction,
@@ -50,14 +52,32 @@ def territory_figures(plan):
     return figures
 
 
+# The texts of the catalogue's models and their search documents: neither the page, the exports nor the PDF show them.
+HEAVY_MODEL_FIELDS = [
+    f"action_model__{name}" for name in ["description", "partner_kinds", "indicators", "search_text", "search_document", "search_vector"]
+]
+
+
 def plan_actions(plan, *, with_money):
-    actions = (
+    """The plan's actions for its page, documents and exports; `asked` (funding asked per action) for the plan team.
+
+    The sums come from one grouped query rather than an annotation: grouping the actions with their joined theme,
+    axis, model and organisation by every column costs more than the page itself.
+    """
+    actions = list(
         PlannedAction.objects.filter(plan=plan)
         .select_related("theme__axis", "action_model", "lead_organisation")
+        .defer(*HEAVY_MODEL_FIELDS)
         .prefetch_related("modalities")
         .order_by("theme__axis__order", "theme__order", "title")
     )
-    return actions.annotate(asked=Sum("funding_requests__amount_requested")) if with_money else actions
+    if with_money:
+        asked = dict(
+            FundingRequest.objects.filter(action__plan=plan).values_list("action").annotate(total=Sum("amount_requested")).order_by()
+        )
+        for action in actions:
+            action.asked = asked.get(action.pk)
+    return actions
 
 
 ACTION_COLUMNS = [
@@ -105,7 +125,7 @@ def detail(request, public_id):
     plan = plan_for(request, public_id)
     user = request.user
     in_team = Plan.objects.of_team(user).filter(pk=plan.pk).exists()
-    actions = list(plan_actions(plan, with_money=in_team))
+    actions = plan_actions(plan, with_money=in_team)
     if fmt := requested_format(request):
         columns = ACTION_COLUMNS + (MONEY_COLUMNS if in_team else [])
         return export_response(rows=actions, columns=columns, filename=f"plan-{plan.cls.slug}-{plan.mobilisation.slug}", fmt=fmt)
@@ -114,16 +134,17 @@ def detail(request, public_id):
         axes.setdefault(action.theme.axis, []).append(action)
     can_edit = Plan.objects.editable_by(user).filter(pk=plan.pk).exists()
     thread = thread_of(plan, user) if in_team else []
+    decisions = CopilDecision.objects.select_related("action").only("meeting_id", "kind", "action__title", "action__public_id")
     meetings = list(
         CopilMeeting.objects.filter(plan=plan)
         .exclude(status=CopilStatus.CANCELLED)
-        .prefetch_related("decisions__action", "invited_users")
+        .prefetch_related(Prefetch("decisions", queryset=decisions), Prefetch("invited_users", queryset=User.objects.only("first_name", "last_name", "email")))
         .order_by("-date", "-pk")
     )
     context = {
         "plan": plan,
         "figures": territory_figures(plan),
-        "territory_statistics": plan.cls.communes.statistics(),
+        "territory_statistics": plan.cls.statistics(),
         "diagnosis_figures": DiagnosisFigure.objects.filter(plan=plan),
         "axes": axes,
         "actions_total": len(actions),
@@ -172,7 +193,7 @@ def diagnosis(request, public_id):
         "form": form,
         "plan": plan,
         "title": "Diagnostic du territoire",
-        "territory_statistics": plan.cls.communes.statistics(),
+        "territory_statistics": plan.cls.statistics(),
         "figure_form": DiagnosisFigureForm(),
         "diagnosis_figures": DiagnosisFigure.objects.filter(plan=plan),
         "breadcrumb": plan_crumbs(plan),
@@ -205,7 +226,7 @@ def add_figure(request, public_id):
         "form": DiagnosisForm(plan=plan),
         "plan": plan,
         "title": "Diagnostic du territoire",
-        "territory_statistics": plan.cls.communes.statistics(),
+        "territory_statistics": plan.cls.statistics(),
         "figure_form": form,
         "diagnosis_figures": DiagnosisFigure.objects.filter(plan=plan),
         "breadcrumb": plan_crumbs(plan),
