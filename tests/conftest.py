@@ -25,6 +25,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_reference_data()
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: the database is rolled back between tests, cached pages are not."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 def pytest_collection_modifyitems(config, items):
     # Browser tests use a live server and flush the database when they end: run them last.
     items.sort(key=lambda item: "/e2e/" in str(item.path).replace("\\", "/"))

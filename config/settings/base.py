@@ -38,6 +38,18 @@ def env_rate(name, default):
     return value
 
 
+def release_fingerprint():
+    """A short digest of the templates and Python files of the project (their sizes and dates), read at start."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted((BASE_DIR / "mobilisation").rglob("*")):
+        if path.suffix in {".py", ".html", ".txt"}:
+            stat = path.stat()
+            digest.update(f"{path.relative_to(BASE_DIR)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:12]
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -295,6 +307,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# Pages rendered once per change of their content (core.page_cache): how long a rendered page is kept (0: never).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
+# Names the code that rendered a cached page, so that a new release never serves the pages of the previous one.
+PAGE_CACHE_RELEASE = os.environ.get("RELEASE") or release_fingerprint()
 
 SITE_NAME = "Mobilisation CLS"
 # The site's public address: every link sent by e-mail is built from it (core.site.absolute_url), never from the

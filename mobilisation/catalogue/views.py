@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mobilisation.core.exports import export_links, export_response, rejects_unknown_format, requested_format
+from mobilisation.core.page_cache import public_page as cached_public_page
 from mobilisation.territories.models import ArsOffice
 
 from .enums import ResourceKind
@@ -32,6 +33,7 @@ def crumbs(mobilisation=None):
 
 @login_not_required
 @require_GET
+@cached_public_page
 def index(request):
     mobilisations = Mobilisation.objects.visible_to(request.user).annotate(actions_total=Count("action_models"))
     context = {
@@ -59,6 +61,7 @@ ACTION_MODEL_COLUMNS = [
 @login_not_required
 @require_GET
 @rejects_unknown_format
+@cached_public_page
 def mobilisation_detail(request, slug):
     mobilisation = get_object_or_404(Mobilisation.objects.visible_to(request.user), slug=slug)
     form = CatalogueFilterForm(request.GET or None, mobilisation=mobilisation)
@@ -99,6 +102,7 @@ def mobilisation_detail(request, slug):
 
 @login_not_required
 @require_GET
+@cached_public_page
 def action_model_detail(request, slug, action_slug):
     action = get_object_or_404(
         ActionModel.objects.visible_to(request.user)
@@ -119,6 +123,7 @@ def action_model_detail(request, slug, action_slug):
 
 @login_not_required
 @require_GET
+@cached_public_page
 def action_model_history(request, slug, action_slug):
     action = get_object_or_404(
         ActionModel.objects.visible_to(request.user).select_related("mobilisation"), mobilisation__slug=slug, slug=action_slug
@@ -143,6 +148,7 @@ def action_model_history(request, slug, action_slug):
 
 @login_not_required
 @require_GET
+@cached_public_page
 def resources(request, slug):
     mobilisation = get_object_or_404(Mobilisation.objects.visible_to(request.user), slug=slug)
     items = (

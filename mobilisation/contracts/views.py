@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mobilisation.accounts.models import Membership
 from mobilisation.core.exports import export_links, export_response, rejects_unknown_format, requested_format
+from mobilisation.core.page_cache import public_page as cached_public_page
 
 from .forms import ClsForm, RegistryFilterForm
 from .models import Cls
@@ -43,6 +44,7 @@ def sees_sources(user):
 @login_not_required
 @require_GET
 @rejects_unknown_format
+@cached_public_page
 def registry(request):
     form = RegistryFilterForm(request.GET or None)
     contracts = form.filter(
@@ -67,6 +69,7 @@ def registry(request):
 
 @login_not_required
 @require_GET
+@cached_public_page
 def public_detail(request, slug):
     cls = get_object_or_404(Cls.objects.public().select_related("department__ars_delegation"), slug=slug)
     context = {

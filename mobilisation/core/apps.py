@@ -8,6 +8,24 @@ class CoreConfig(AppConfig):
     verbose_name = "Socle"
     default = True
 
+    def ready(self):
+        # Cached public pages follow their content (core.page_cache): any write of a public model, wherever it comes
+        # from (a service, the admin, a loader's save), bumps their version. Bulk writes send no signal: the
+        # loaders bump it themselves.
+        from django.apps import apps
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from .page_cache import PUBLIC_CONTENT_MODELS, public_content_changed
+
+        for label in PUBLIC_CONTENT_MODELS:
+            model = apps.get_model(label)
+            post_save.connect(public_content_changed, sender=model, dispatch_uid=f"public-save-{label}")
+            post_delete.connect(public_content_changed, sender=model, dispatch_uid=f"public-delete-{label}")
+            for field in model._meta.many_to_many:
+                m2m_changed.connect(
+                    public_content_changed, sender=field.remote_field.through, dispatch_uid=f"public-m2m-{label}-{field.name}"
+                )
+
 
 class MobilisationAdminConfig(admin_apps.AdminConfig):
     default = False

@@ -82,12 +82,14 @@ def hitting(*, start, end, modalities, communes, measures, today):
     return (RestrictionState.RESTRICTED if overlapping else RestrictionState.NONE), None, overlapping
 
 
-def refresh_all_with(*, restriction_model, action_model, commune_model, cls_commune_model, action_ids=None, today=None):
-    """Recompute and store the state of the given actions (all when None); returns how many changed."""
+def refresh_all_with(*, restriction_model, action_model, commune_model, cls_commune_model, action_ids=None, today=None, on_change=None):
+    """Recompute and store the state of the given actions (all when None); returns how many changed.
+
+    `on_change(plan ids)` is told which plans had an action change (their cached pages must render afresh)."""
     today = today or timezone.localdate()
     measures = load_measures(restriction_model=restriction_model, commune_model=commune_model)
     actions = action_model.objects.all() if action_ids is None else action_model.objects.filter(pk__in=action_ids)
-    rows = list(actions.values_list("pk", "plan__cls_id", "start", "end", "restriction_state", "restriction_until"))
+    rows = list(actions.values_list("pk", "plan_id", "plan__cls_id", "start", "end", "restriction_state", "restriction_until"))
     if not rows:
         return 0
     ids = [row[0] for row in rows] if action_ids is not None else None
@@ -98,11 +100,11 @@ def refresh_all_with(*, restriction_model, action_model, commune_model, cls_comm
     through = action_model.communes.through.objects
     for action, commune in (through.filter(plannedaction_id__in=ids) if ids else through).values_list("plannedaction_id", "commune_id"):
         own_communes[action].add(commune)
-    wanted_cls = {row[1] for row in rows}
+    wanted_cls = {row[2] for row in rows}
     for cls, commune in cls_commune_model.objects.filter(cls_id__in=wanted_cls).values_list("cls_id", "commune_id"):
         cls_communes[cls].add(commune)
-    changed = []
-    for pk, cls, start, end, old_state, old_until in rows:
+    changed, plans = [], set()
+    for pk, plan, cls, start, end, old_state, old_until in rows:
         state, until, _ = hitting(
             start=start,
             end=end,
@@ -113,13 +115,17 @@ def refresh_all_with(*, restriction_model, action_model, commune_model, cls_comm
         )
         if (state, until) != (old_state, old_until):
             changed.append(action_model(pk=pk, restriction_state=state, restriction_until=until))
+            plans.add(plan)
     action_model.objects.bulk_update(changed, ["restriction_state", "restriction_until"], batch_size=500)
+    if plans and on_change is not None:
+        on_change(plans)
     return len(changed)
 
 
 def refresh(*, action_ids=None, today=None):
     """Recompute the stored state of these actions (every action when None), with the project's models."""
     from mobilisation.contracts.models import Cls
+    from mobilisation.core import page_cache
     from mobilisation.territories.models import Commune
 
     from .models import PlannedAction, RestrictionPeriod
@@ -131,6 +137,7 @@ def refresh(*, action_ids=None, today=None):
         cls_commune_model=Cls.communes.through,
         action_ids=action_ids,
         today=today,
+        on_change=page_cache.plans_changed,
     )
 
 

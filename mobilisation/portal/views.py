@@ -10,6 +10,7 @@ from mobilisation.accounts.models import Membership
 from mobilisation.accounts.perms import Grants
 from mobilisation.catalogue.models import Mobilisation
 from mobilisation.contracts.models import Cls
+from mobilisation.core.page_cache import public_page as cached_public_page
 from mobilisation.directory.models import Organisation
 from mobilisation.territories.models import ArsOffice, Commune, DataSource, Department, Epci, Region
 
@@ -17,6 +18,7 @@ from mobilisation.territories.models import ArsOffice, Commune, DataSource, Depa
 def public_page(template):
     @login_not_required
     @require_GET
+    @cached_public_page
     def view(request):
         return render(request, template, {"breadcrumb": [("Accueil", "/")]})
 
@@ -25,6 +27,7 @@ def public_page(template):
 
 @login_not_required
 @require_GET
+@cached_public_page
 def home(request):
     region = Region.objects.filter(code="53").first()
     context = {
@@ -92,6 +95,7 @@ privacy = public_page("portal/privacy.html")
 
 @login_not_required
 @require_GET
+@cached_public_page
 def sitemap(request):
     context = {
         "departments": Department.objects.all(),
@@ -103,5 +107,6 @@ def sitemap(request):
 
 @login_not_required
 @require_GET
+@cached_public_page
 def data_sources(request):
     return render(request, "portal/data_sources.html", {"loaded": DataSource.objects.order_by("name"), "breadcrumb": [("Accueil", "/")]})

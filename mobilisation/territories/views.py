@@ -13,6 +13,7 @@ from django.views.decorators.http import condition, require_GET
 from mobilisation.contracts.models import Cls
 from mobilisation.core.exports import export_links, export_response, rejects_unknown_format, requested_format
 from mobilisation.core.limits import per_client_limit
+from mobilisation.core.page_cache import public_page as cached_public_page
 
 from .forms import TerritorySearchForm
 from .models import ArsOffice, Boundary, Commune, DataSource, Department, Epci, Region
@@ -37,6 +38,7 @@ COMMUNE_COLUMNS = [
 
 
 @public
+@cached_public_page
 def region(request):
     region = get_object_or_404(Region.objects.visible_to(request.user), code="53")
     departments = Department.objects.visible_to(request.user).annotate(
@@ -59,6 +61,7 @@ def region(request):
 
 
 @public
+@cached_public_page
 def department(request, code):
     department = get_object_or_404(Department.objects.visible_to(request.user).select_related("ars_delegation"), code=code)
     epcis = (
@@ -84,6 +87,7 @@ def department(request, code):
 
 @public
 @rejects_unknown_format
+@cached_public_page
 def department_communes(request, code):
     department = get_object_or_404(Department.objects.visible_to(request.user), code=code)
     communes = department.communes.select_related("epci").order_by("name")
@@ -99,6 +103,7 @@ def department_communes(request, code):
 
 
 @public
+@cached_public_page
 def epci(request, siren):
     epci = get_object_or_404(Epci.objects.visible_to(request.user).select_related("seat_department"), siren=siren)
     communes = epci.communes.select_related("department").order_by("name")
@@ -115,6 +120,7 @@ def epci(request, siren):
 
 
 @public
+@cached_public_page
 def commune(request, insee_code):
     commune = get_object_or_404(
         Commune.objects.visible_to(request.user).select_related("department", "epci", "statistics"), insee_code=insee_code
@@ -146,6 +152,7 @@ def search(request):
 
 
 @public
+@cached_public_page
 def map_view(request):
     return render(
         request,

@@ -39,6 +39,12 @@ PERSONAS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    """The journeys run with the page cache of production: every write they make must show on the next page."""
+    settings.PAGE_CACHE_SECONDS = 3600
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

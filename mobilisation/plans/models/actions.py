@@ -126,7 +126,7 @@ class PlannedAction(PublicIdModel):
 
     @property
     def dates_label(self):
-        """"01/12/2026 – 15/12/2026", "01/12/2026" or "à préciser"."""
+        """ "01/12/2026 – 15/12/2026", "01/12/2026" or "à préciser"."""
         if self.start is None:
             return "à préciser"
         return f"{self.start:%d/%m/%Y}" + (f" – {self.end:%d/%m/%Y}" if self.end else "")

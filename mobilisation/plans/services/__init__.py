@@ -23,6 +23,7 @@ from .funding import (
 from .plan import (
     NEXT_STEP,
     add_diagnosis_figure,
+    add_existing_action,
     mark_thread_read,
     move_plan,
     post_message,
@@ -37,6 +38,7 @@ __all__ = [
     "DuplicateFundingRequest",
     "add_budget_line",
     "add_diagnosis_figure",
+    "add_existing_action",
     "add_indicator",
     "add_progress",
     "adopt_action_model",

@@ -7,6 +7,7 @@ from django.core.mail import send_mail
 
 from mobilisation.accounts.enums import Role
 from mobilisation.accounts.models import User
+from mobilisation.core import page_cache
 
 from ..models import PlanEvent
 
@@ -14,8 +15,12 @@ logger = logging.getLogger(__name__)
 
 
 def record(plan, by, description, *, team_only=False):
-    """A line of the plan's history; `team_only` for what only the plan team reads (money)."""
+    """A line of the plan's history; `team_only` for what only the plan team reads (money).
+
+    Every write on a plan records a line here: it is also where the plan's cached pages are told (core.page_cache).
+    """
     PlanEvent.objects.create(plan=plan, by=by, description=description[:300], team_only=team_only)
+    page_cache.plans_changed([plan.pk])
 
 
 def notify(*, recipients, subject, body):

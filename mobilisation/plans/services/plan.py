@@ -79,6 +79,15 @@ def remove_diagnosis_figure(*, figure, by):
 
 
 @transaction.atomic
+def add_existing_action(*, plan, fiche, by):
+    """Record a fiche action of the CLS's own contract (the unsaved `fiche` of the form), from its plan."""
+    fiche.cls = plan.cls
+    fiche.save()
+    record(plan, by, f"Fiche action du CLS enregistrée : {fiche}")
+    return fiche
+
+
+@transaction.atomic
 def post_message(*, plan, body, by):
     """Add to the plan's exchange with the delegation and notify the other side; the author has read the thread."""
     from_ars = by.scope.is_ars

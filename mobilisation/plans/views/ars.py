@@ -9,8 +9,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mobilisation.accounts.decorators import remit
@@ -18,6 +20,7 @@ from mobilisation.accounts.enums import ARS_ROLES, RESTRICTION_READERS
 from mobilisation.catalogue.enums import MobilisationStatus
 from mobilisation.catalogue.models import Mobilisation
 from mobilisation.contracts.models import Cls
+from mobilisation.core import page_cache
 from mobilisation.core.exports import export_links, export_response, rejects_unknown_format, requested_format
 from mobilisation.core.formats import day
 from mobilisation.core.services import submit_once
@@ -188,20 +191,9 @@ def department_figures(contracts, mobilisation, user):
     return [figures[code] for code in sorted(figures)]
 
 
-@require_GET
-@remit(*ARS_ROLES)
-@rejects_unknown_format
-def follow_up(request):
-    """Every CLS the user follows, with its plan or « non commencé »: the delegation's department, the region's four."""
+def follow_up_content(request, form, departments, mobilisation, contracts):
+    """The follow-up's page (plans/_follow_up_content.html): the same for every user of one scope until a plan changes."""
     user = request.user
-    departments = followed_departments(user)
-    mobilisation = current_mobilisation(user)
-    form = FollowUpFilterForm(request.GET or None, departments=departments)
-    contracts = filtered_contracts(form, user, mobilisation)
-    if fmt := requested_format(request):
-        return export_response(
-            rows=follow_up_rows(contracts, mobilisation, user), columns=FOLLOW_UP_COLUMNS, filename="suivi-des-plans", fmt=fmt
-        )
     page = Paginator(contracts, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     figures = department_figures(contracts, mobilisation, user)
     keys = ("contracts", "plans", "not_started", "restricted", "to_check", "asked", "granted")
@@ -222,8 +214,45 @@ def follow_up(request):
         "totals": {key: sum(item[key] for item in figures) for key in keys},
         "restricted_preview": preview,
         "export_links": export_links(request),
-        "breadcrumb": [HOME],
     }
+    return render_to_string("plans/_follow_up_content.html", context, request=request)
+
+
+def scope_key(user):
+    """What decides which plans, and which of their money, a user reads: the key of pages that depend on nothing else."""
+    scope = user.scope
+    return (
+        user.is_superuser,
+        scope.whole_region,
+        scope.manages_registry,
+        tuple(sorted(scope.roles)),
+        tuple(sorted(scope.department_codes)),
+        tuple(sorted(scope.cls_roles)),
+        tuple(sorted(scope.commune_codes)),
+        tuple(sorted(scope.epci_sirens)),
+    )
+
+
+@require_GET
+@remit(*ARS_ROLES)
+@rejects_unknown_format
+def follow_up(request):
+    """Every CLS the user follows, with its plan or « non commencé »: the delegation's department, the region's four."""
+    user = request.user
+    departments = followed_departments(user)
+    mobilisation = current_mobilisation(user)
+    form = FollowUpFilterForm(request.GET or None, departments=departments)
+    contracts = filtered_contracts(form, user, mobilisation)
+    if fmt := requested_format(request):
+        return export_response(
+            rows=follow_up_rows(contracts, mobilisation, user), columns=FOLLOW_UP_COLUMNS, filename="suivi-des-plans", fmt=fmt
+        )
+    # Every plan of the user's scope is on this page: any plan's change renders it afresh ("plans").
+    key = page_cache.key_of(
+        "follow-up", scope_key(user), request.get_full_path(), *page_cache.versions("plans", "public"), timezone.localdate()
+    )
+    content = page_cache.fragment(key, lambda csrf: follow_up_content(request, form, departments, mobilisation, contracts))
+    context = {"content": mark_safe(page_cache.personalise(content, request)), "breadcrumb": [HOME]}  # noqa: S308 - our template
     return render(request, "plans/follow_up.html", context)
 
 

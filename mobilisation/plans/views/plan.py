@@ -3,11 +3,15 @@
 from django.contrib import messages
 from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mobilisation.accounts.models import User
 from mobilisation.catalogue.enums import MobilisationStatus
 from mobilisation.catalogue.models import Mobilisation
+from mobilisation.core import page_cache
 from mobilisation.core.exports import export_links, export_response, rejects_unknown_format, requested_format
 from mobilisation.core.services import submit_once
 
@@ -119,26 +123,20 @@ def thread_of(plan, user):
     return thread
 
 
-@require_GET
-@rejects_unknown_format
-def detail(request, public_id):
-    plan = plan_for(request, public_id)
+def plan_content(request, plan, *, in_team, can_edit, can_record_copil, csrf_token):
+    """The plan page but for its exchange (plans/_plan_content.html): what is the same for every reader of one
+    audience (in_team, can_edit, can_record_copil) until the plan changes."""
     user = request.user
-    in_team = Plan.objects.of_team(user).filter(pk=plan.pk).exists()
     actions = plan_actions(plan, with_money=in_team)
-    if fmt := requested_format(request):
-        columns = ACTION_COLUMNS + (MONEY_COLUMNS if in_team else [])
-        return export_response(rows=actions, columns=columns, filename=f"plan-{plan.cls.slug}-{plan.mobilisation.slug}", fmt=fmt)
     axes = {}
     for action in actions:
         axes.setdefault(action.theme.axis, []).append(action)
-    can_edit = Plan.objects.editable_by(user).filter(pk=plan.pk).exists()
-    thread = thread_of(plan, user) if in_team else []
     decisions = CopilDecision.objects.select_related("action").only("meeting_id", "kind", "action__title", "action__public_id")
+    invited = User.objects.only("first_name", "last_name", "email")
     meetings = list(
         CopilMeeting.objects.filter(plan=plan)
         .exclude(status=CopilStatus.CANCELLED)
-        .prefetch_related(Prefetch("decisions", queryset=decisions), Prefetch("invited_users", queryset=User.objects.only("first_name", "last_name", "email")))
+        .prefetch_related(Prefetch("decisions", queryset=decisions), Prefetch("invited_users", queryset=invited))
         .order_by("-date", "-pk")
     )
     context = {
@@ -155,18 +153,50 @@ def detail(request, public_id):
         **(money_of(plan) if in_team else {}),
         "existing_actions": ExistingAction.objects.filter(cls=plan.cls),
         "events": PlanEvent.objects.visible_to(user).filter(plan=plan).select_related("by")[:30],
-        "meetings": meetings,
         "coming_meetings": [m for m in meetings if m.status == CopilStatus.SCHEDULED],
         "held_meetings": [m for m in meetings if m.status == CopilStatus.HELD],
-        "messages_thread": thread,
-        "unread_total": sum(1 for message in thread if message.is_new),
         "can_edit": can_edit,
-        "can_record_copil": Plan.objects.copil_recordable_by(user).filter(pk=plan.pk).exists(),
-        "can_discuss": in_team,  # the exchange is the plan team's (Plan.objects.discussable_by)
+        "can_record_copil": can_record_copil,
         "transitions": [(status, label) for status, label in plan.allowed_transitions().items() if status != PlanStatus.ADOPTED],
         "blockers": plan.submission_blockers() if can_edit and plan.status == PlanStatus.DRAFT else [],
-        "message_form": MessageForm(),
         "export_links": export_links(request),
+    }
+    if csrf_token:
+        context["csrf_token"] = csrf_token
+    return render_to_string("plans/_plan_content.html", context, request=request)
+
+
+@require_GET
+@rejects_unknown_format
+def detail(request, public_id):
+    plan = plan_for(request, public_id)
+    user = request.user
+    in_team = Plan.objects.of_team(user).filter(pk=plan.pk).exists()
+    if fmt := requested_format(request):
+        columns = ACTION_COLUMNS + (MONEY_COLUMNS if in_team else [])
+        actions = plan_actions(plan, with_money=in_team)
+        return export_response(rows=actions, columns=columns, filename=f"plan-{plan.cls.slug}-{plan.mobilisation.slug}", fmt=fmt)
+    flags = {
+        "in_team": in_team,
+        "can_edit": Plan.objects.editable_by(user).filter(pk=plan.pk).exists(),
+        "can_record_copil": Plan.objects.copil_recordable_by(user).filter(pk=plan.pk).exists(),
+    }
+    # The readings of actions depend on the day (« à vérifier » until a measure ends, a COPIL held once its day comes).
+    key = page_cache.key_of(
+        "plan", plan.pk, *page_cache.versions(f"plan:{plan.pk}", "public"), timezone.localdate(), request.get_full_path(), *flags.values()
+    )
+    html = page_cache.fragment(key, lambda csrf: plan_content(request, plan, csrf_token=csrf, **flags))
+    before, _, after = page_cache.personalise(html, request).partition("<!--echanges-->")
+    thread = thread_of(plan, user) if in_team else []
+    context = {
+        "plan": plan,
+        "content_before": mark_safe(before),  # noqa: S308 - rendered by our template, escaped there
+        "content_after": mark_safe(after),  # noqa: S308
+        "in_team": in_team,
+        "can_discuss": in_team,  # the exchange is the plan team's (Plan.objects.discussable_by)
+        "messages_thread": thread,
+        "unread_total": sum(1 for message in thread if message.is_new),
+        "message_form": MessageForm(),
         "breadcrumb": plan_crumbs(plan)[:-1],
     }
     return render(request, "plans/plan.html", context)
@@ -263,9 +293,7 @@ def existing_actions(request, public_id):
     if request.method == "POST" and form.is_valid():
 
         def write():
-            fiche = form.save(commit=False)
-            fiche.cls = plan.cls
-            fiche.save()
+            fiche = services.add_existing_action(plan=plan, fiche=form.save(commit=False), by=request.user)
             messages.success(request, f"La fiche action « {fiche.title} » est ajoutée au CLS.")
             return plan.get_absolute_url() + "#fiches"
 

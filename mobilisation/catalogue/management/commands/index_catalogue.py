@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from mobilisation.catalogue.models import ActionModel
 from mobilisation.catalogue.services import index_action_models
+from mobilisation.core.page_cache import public_content_changed
 
 
 class Command(BaseCommand):
@@ -11,4 +12,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         total = index_action_models(action_models=ActionModel.objects.all())
+        public_content_changed()
         self.stdout.write(f"Recherche du catalogue : {total} modèle{'s' if total > 1 else ''} d’action indexé{'s' if total > 1 else ''}.")

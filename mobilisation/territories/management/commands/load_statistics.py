@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from mobilisation.core.page_cache import public_content_changed
 from mobilisation.territories.loaders import INSEE, ReferenceDataError, load_statistics
 
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, force=False, directory=None, **options):
         try:
             report = load_statistics(directory=Path(directory or INSEE), force=force)
+            public_content_changed()  # bulk writes send no signal: the cached public pages are told here
         except ReferenceDataError as error:
             raise CommandError(str(error)) from error
         if report.skipped:

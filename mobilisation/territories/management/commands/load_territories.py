@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from mobilisation.core.page_cache import public_content_changed
 from mobilisation.territories.loaders import load_territories
 
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, force=False, **options):
         report = load_territories(force=force)
+        public_content_changed()  # bulk writes send no signal: the cached public pages are told here
         if report.skipped:
             self.stdout.write("Territoires déjà à jour (fichiers inchangés).")
             return

@@ -1,0 +1,165 @@
+"""Rendered pages kept in the cache, keyed on versions that the writes which change their content bump.
+
+A page read far more often than it changes (a public page, a plan, a follow-up) is rendered once per change instead of
+once per view. Its key holds the *versions* of what it shows: a version is a token in the cache, replaced by every
+write that changes that content (`bump`), so the next view renders afresh. Nothing expires by guesswork, and a cache
+emptied or evicted only costs a render.
+
+- "public": the reference and public content (territories, statistics, CLS registry, catalogue). Bumped by saves of
+  those models (`PUBLIC_CONTENT_MODELS`, connected in CoreConfig.ready()) and by the loaders, which write in bulk.
+- "plan:<id>": one plan's page; bumped by every plans service (plans.services.common.record) and by the restriction
+  state refresh. "plans": every plan at once, for the follow-ups that add them up.
+
+What differs between two users of one version (the CSRF token of their session, the CSP nonce of the request) is
+written into the cached HTML as a placeholder and put back at each view (`personalise`). The cache must be shared by
+every process that serves the site (CACHE_URL, docs/environnement.md), as it already must be for the rate limits.
+"""
+
+import functools
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+
+# The models whose saves change public pages; the loaders bump "public" themselves (bulk writes send no signal).
+PUBLIC_CONTENT_MODELS = [
+    "territories.Region",
+    "territories.Department",
+    "territories.Epci",
+    "territories.Commune",
+    "territories.FormerCommune",
+    "territories.ArsOffice",
+    "territories.Boundary",
+    "territories.DataSource",
+    "territories.CommuneStatistics",
+    "contracts.Cls",
+    "catalogue.Mobilisation",
+    "catalogue.Axis",
+    "catalogue.Theme",
+    "catalogue.ActionModel",
+    "catalogue.Resource",
+    "catalogue.Modality",
+    "catalogue.TargetPublic",
+]
+CSRF_PLACEHOLDER = "csrf-3f0c9a7e5b2d4e61a8f9c0d1e2b3a4c5"
+VERSION_TIMEOUT = None  # a version lives until it is replaced
+
+
+def _version_key(name):
+    return f"page-version:{name}"
+
+
+def version(name):
+    """The current token of `name`; a missing one is created (so an emptied cache renders everything afresh)."""
+    key = _version_key(name)
+    token = cache.get(key)
+    if token is None:
+        cache.add(key, uuid.uuid4().hex, VERSION_TIMEOUT)
+        token = cache.get(key)
+    return token
+
+
+def versions(*names):
+    keys = [_version_key(name) for name in names]
+    found = cache.get_many(keys)
+    return [found.get(key) or version(name) for key, name in zip(keys, names, strict=True)]
+
+
+def bump(*names):
+    """The content behind these versions changed: every page keyed on them renders afresh.
+
+    Bumped at once, and again once the transaction commits: a page rendered by another request between the write
+    and its commit (from the data of before) would otherwise stay cached under the new version.
+    """
+    if not names:
+        return
+
+    def replace():
+        cache.set_many({_version_key(name): uuid.uuid4().hex for name in names}, VERSION_TIMEOUT)
+
+    replace()
+    transaction.on_commit(replace)
+
+
+def public_content_changed(**kwargs):
+    """Signal receiver (and loaders' call): a public model was written."""
+    bump("public")
+
+
+def plans_changed(plan_ids):
+    """These plans' pages, and the follow-ups that add plans up, render afresh."""
+    bump("plans", *(f"plan:{pk}" for pk in set(plan_ids)))
+
+
+def key_of(prefix, *parts):
+    """A cache key for these parts (hashed: parts may be long, e.g. a query string)."""
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
+    return f"page:{prefix}:{settings.PAGE_CACHE_RELEASE}:{digest}"
+
+
+def enabled():
+    return settings.PAGE_CACHE_SECONDS > 0
+
+
+def personalise(html, request):
+    """Cached HTML for this request: its own CSRF token where the placeholder stands."""
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    return html
+
+
+def fragment(key, render):
+    """The HTML `render()` returns, from the cache when it holds it. `render` is given the CSRF placeholder to use as
+    the context's csrf_token, so that the stored HTML holds no user's token."""
+    if not enabled():
+        return render(None)
+    html = cache.get(key)
+    if html is None:
+        html = render(CSRF_PLACEHOLDER)
+        cache.set(key, html, settings.PAGE_CACHE_SECONDS)
+    return html
+
+
+def public_page(view):
+    """Serve an anonymous visitor's GET from the cache while the public content has not changed.
+
+    Only anonymous requests without pending messages are cached (a signed-in user's page shows their name and
+    menu); only HTML answers of 200 that set no cookie are stored (an export, a redirect, a form carrying a CSRF
+    cookie are not). The stored body keeps the CSP nonce it was rendered with: it is replaced by this request's.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        cacheable = (
+            enabled()
+            and request.method in ("GET", "HEAD")
+            and not request.user.is_authenticated
+            and "messages" not in request.COOKIES
+            and "format" not in request.GET
+        )
+        if not cacheable:
+            return view(request, *args, **kwargs)
+        key = key_of("public", request.get_full_path(), version("public"), timezone.localdate())
+        nonce = request.csp_nonce
+        hit = cache.get(key)
+        if hit is not None:
+            body, content_type, old_nonce = hit
+            return HttpResponse(body.replace(old_nonce.encode(), nonce.encode()), content_type=content_type)
+        response = view(request, *args, **kwargs)
+        storable = (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and response.get("Content-Type", "").startswith("text/html")
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        )
+        if storable:
+            cache.set(key, (response.content, response["Content-Type"], nonce), settings.PAGE_CACHE_SECONDS)
+        return response
+
+    return wrapper
