@@ -115,6 +115,8 @@ class Bench:
                 SITE_URL="https://localhost",  # production settings require an https address for e-mail links
                 SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback; TLS is the reverse proxy's
                 CACHE_URL=self.cache,
+                # Without Redis the processes share no cache: pages are then rendered at every request.
+                **({} if self.cache else {"PAGE_CACHE_SECONDS": "0"}),
                 **dict.fromkeys(LIMITS, "100000000/m"),  # the limits are checked on every request, never reached
             )
         else:

@@ -2,6 +2,8 @@
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env_bool, require_secret_key, require_site_url
 
@@ -29,3 +31,11 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+
+# Cached pages (core.page_cache) and rate limits count on one cache shared by every process: without it, a page
+# rewritten after a write in one process would still be served from another's memory.
+if PAGE_CACHE_SECONDS and not CACHE_URL:  # noqa: F405
+    raise ImproperlyConfigured(
+        "CACHE_URL doit désigner le cache Redis partagé par les processus (redis://hôte:6379/1) ; "
+        "à défaut, PAGE_CACHE_SECONDS=0 désactive le cache des pages."
+    )

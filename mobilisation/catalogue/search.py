@@ -3,7 +3,7 @@
 PostgreSQL matches with its own text search (configuration `french_unaccent`: unaccent, then the French Snowball
 stemmer) on a weighted vector stored on each action model. Other databases match a search document stored on each
 action model, folded and stemmed in Python by the same Snowball algorithm (`snowballstemmer`). Both sides receive
-the same query words, prepared here, so the two databases find the same actions (docs/adr/003-recherche-catalogue.md).
+the same query words, prepared here, so the two databases find the same actions (docs/adr/004-recherche-catalogue.md).
 """
 
 import functools
