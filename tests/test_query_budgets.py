@@ -25,10 +25,14 @@ BUDGETS = {
     "floor": 1,
     "home": 7,
     "catalogue": 12,
+    "commune": 5,
+    "registry": 2,
     "plan": 27,
     "delegation": 17,
     "region": 18,
     "people": 8,
+    "queue": 6,
+    "directory": 8,
     "api_actions": 8,
 }
 
