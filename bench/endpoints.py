@@ -31,8 +31,12 @@ ENDPOINTS = [
     Endpoint("plan", "Plan d’action (coordinatrice)", "{plan}/", persona="coordinator", expect="Diagnostic du territoire"),
     Endpoint("delegation", "Suivi des plans (délégation)", "/plans/", persona="delegation", expect="Suivi des plans"),
     Endpoint("region", "Suivi des plans (région)", "/plans/", persona="region", expect="Suivi des plans"),
-    Endpoint("queue", "Demandes de financement (délégation)", "/plans/financements/", persona="delegation", expect="Demandes de financement"),
-    Endpoint("directory", "Annuaire des partenaires (coordinatrice)", "/annuaire/", persona="coordinator", expect="Annuaire des partenaires"),
+    Endpoint(
+        "queue", "Demandes de financement (délégation)", "/plans/financements/", persona="delegation", expect="Demandes de financement"
+    ),
+    Endpoint(
+        "directory", "Annuaire des partenaires (coordinatrice)", "/annuaire/", persona="coordinator", expect="Annuaire des partenaires"
+    ),
     Endpoint("people", "Personnes (région)", "/personnes/", persona="region", expect="Inviter une personne"),
     Endpoint("api_actions", "API : actions des plans (région, jeton)", "/api/v1/actions/", persona="region", token=True, expect='"count"'),
 ]

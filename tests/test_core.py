@@ -118,3 +118,16 @@ def test_get_requests_do_not_write(client, django_assert_max_num_queries):
             client.get(url)
     writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
     assert writes == []
+
+
+def test_french_numbers_amounts_and_dates():
+    import datetime
+    from decimal import Decimal
+
+    from mobilisation.core import formats
+
+    assert formats.euros(Decimal("1E+3")) == "1\xa0000\xa0€"  # typed "1e3" never shows as 1E+3
+    assert formats.euros(Decimal("1000.50")) == "1\xa0000,50\xa0€"
+    assert formats.number(Decimal("1500.00")) == "1\xa0500" and formats.number(Decimal("12.46"), 1) == "12,5"
+    assert formats.day(datetime.date(2026, 11, 1)) == "1er novembre 2026" and formats.day(datetime.date(2026, 8, 15)) == "15 août 2026"
+    assert formats.number(None) == formats.euros("abc") == formats.day(None) == ""

@@ -60,3 +60,18 @@ def test_directory_export_and_query_budget(login, ars_region, coordinator_dinan,
     with django_assert_max_num_queries(6):
         response = client.get(reverse("directory:index"), {"format": "csv"})
     assert response.content.decode("utf-8-sig").count("Association ") == 5
+
+
+def test_a_second_organisation_of_the_same_name_in_the_same_commune_is_warned_and_offered(login, coordinator_dinan):
+    client = login(coordinator_dinan)
+    first = Organisation.objects.create(name="CCAS de Dinan", kind="ccas", department_id="22")
+    first.communes.set(["22050"])
+    warned = client.post(reverse("directory:create"), organisation_form(name="C.C.A.S. de DINAN", kind="ccas"))
+    page = page_text(warned)
+    assert warned.status_code == 200 and Organisation.objects.count() == 1
+    assert "Cette organisation est peut-être déjà dans l’annuaire" in page and first.get_absolute_url() in page
+    assert 'value="C.C.A.S. de DINAN"' in page  # what was typed stays
+    elsewhere = client.post(reverse("directory:create"), organisation_form(name="CCAS de Dinan", communes=["22259"]))
+    assert elsewhere.status_code == 302  # another commune (Quévert): no warning
+    confirmed = client.post(reverse("directory:create"), organisation_form(name="CCAS de Dinan", kind="ccas", confirm_distinct="on"))
+    assert confirmed.status_code == 302 and Organisation.objects.filter(name="CCAS de Dinan").count() == 3

@@ -258,3 +258,79 @@ def test_double_submitted_action_and_funding_forms_create_one_record(login, coor
     second = client.post(reverse("plans:ask_funding", args=[adopted.public_id]), data)
     assert first["Location"] == second["Location"]
     assert FundingRequest.objects.count() == 1
+
+
+def test_the_action_form_creates_a_partner_organisation_without_leaving_the_form(login, coordinator_dinan, plan):
+    from mobilisation.directory.models import Organisation
+
+    client = login(coordinator_dinan)
+    new = {"new_organisation_name": "Association Les Voisins de Léhon", "new_organisation_kind": "association"}
+    missing = client.post(reverse("plans:new_action", args=[plan.public_id]), action_form(plan, **new))
+    assert "Choisissez la commune où la nouvelle organisation est installée." in page_text(missing)
+    assert not Organisation.objects.exists() and not plan.actions.exists()
+    response = client.post(
+        reverse("plans:new_action", args=[plan.public_id]),
+        action_form(plan, **new, new_organisation_commune="22050", new_organisation_role="lead"),
+    )
+    assert response.status_code == 302
+    action = plan.actions.get()
+    organisation = Organisation.objects.get()
+    assert action.lead_organisation == organisation and organisation.department_id == "22"
+    assert list(organisation.communes.values_list("insee_code", flat=True)) == ["22050"]
+    # The same name again in the same commune is offered, not created twice…
+    again = client.post(
+        reverse("plans:new_action", args=[plan.public_id]),
+        action_form(
+            plan,
+            title="Deuxième action",
+            new_organisation_name="Les voisins de Léhon",
+            new_organisation_kind="association",
+            new_organisation_commune="22050",
+        ),
+    )
+    assert "L’annuaire a déjà, à Dinan : Association Les Voisins de Léhon" in page_text(again) and Organisation.objects.count() == 1
+    # …unless the coordinator confirms it is another one; it then joins the action as a partner.
+    client.post(
+        reverse("plans:new_action", args=[plan.public_id]),
+        action_form(
+            plan,
+            title="Deuxième action",
+            new_organisation_name="Les voisins de Léhon",
+            new_organisation_kind="association",
+            new_organisation_commune="22050",
+            new_organisation_confirmed="on",
+        ),
+    )
+    second = plan.actions.get(title="Deuxième action")
+    assert list(second.partners.values_list("name", flat=True)) == ["Les voisins de Léhon"]
+
+
+def test_the_coordinator_adds_and_removes_a_figure_of_the_diagnosis(login, coordinator_dinan, delegation_22, plan):
+    client = login(coordinator_dinan)
+    url = reverse("plans:add_figure", args=[plan.public_id])
+    bad = client.post(url, {"label": "Bénéficiaires de l’APA", "value": "1e3", "source": "", "as_of": "2999-01-01"})
+    page = page_text(bad)
+    assert "Saisissez un nombre" in page and "ne peut pas être dans le futur" in page and 'value="Bénéficiaires de l’APA"' in page
+    client.post(
+        url, {"label": "Bénéficiaires de l’APA", "value": "1 850", "unit": "personnes", "source": "Département", "as_of": "2026-01-01"}
+    )
+    figure = plan.figures.get()
+    assert figure.value == 1850
+    assert "1 850 personnes" in page_text(login(delegation_22).get(plan.get_absolute_url()))
+    assert "Département" in page_text(client.get(reverse("plans:diagnosis", args=[plan.public_id])))
+    assert login(delegation_22).post(reverse("plans:remove_figure", args=[plan.public_id, figure.pk])).status_code == 404
+    client.post(reverse("plans:remove_figure", args=[plan.public_id, figure.pk]))
+    assert not plan.figures.exists() and plan.events.filter(description__startswith="Chiffre retiré").exists()
+
+
+def test_new_messages_are_marked_until_read(login, plan, coordinator_dinan, delegation_22):
+    services.post_message(plan=plan, body="Question de la délégation.", by=delegation_22)
+    client = login(coordinator_dinan)
+    page = page_text(client.get(plan.get_absolute_url()))
+    assert "nouveau" in page and "Marquer les 1 nouveau message comme lu" in page
+    client.post(reverse("plans:mark_read", args=[plan.public_id]))
+    page = page_text(client.get(plan.get_absolute_url()))
+    assert "Marquer les" not in page
+    services.post_message(plan=plan, body="Réponse de la coordination.", by=coordinator_dinan)  # one's own message is read
+    assert "Marquer les" not in page_text(client.get(plan.get_absolute_url()))
+    assert "Marquer les 1 nouveau message" in page_text(login(delegation_22).get(plan.get_absolute_url()))

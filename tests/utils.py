@@ -18,3 +18,9 @@ def shared_data_dir():
         if (parent / "shared" / "data" / "bretagne").is_dir():
             return parent / "shared" / "data" / "bretagne"
     return Path(__file__).resolve().parents[2] / "shared" / "data" / "bretagne"
+
+
+def visible_text(response):
+    """What the page says, without its tags: the words a reader sees, on one line."""
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", page_text(response), flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text))

@@ -1,10 +1,18 @@
 """Template context shared by every page: site name and the navigation allowed to the user's roles."""
 
+import functools
+
 from django.conf import settings
-from django.urls import reverse
+from django.urls import reverse as resolve_reverse
 
 from mobilisation.accounts.enums import INSTRUCTING_ROLES, Role
 from mobilisation.accounts.perms import Grants
+
+
+@functools.cache
+def reverse(name):
+    """The menu's addresses, reversed once per process: every page shows the menu."""
+    return resolve_reverse(name)
 
 
 def navigation_for(user):

@@ -46,6 +46,7 @@ class OrganisationQuerySet(models.QuerySet):
         """Equal folded names, or one inside the other when both are long enough to mean something."""
         if not one or not other:
             return False
+        one, other = one.replace(" ", ""), other.replace(" ", "")  # « C.C.A.S. de Dinan » is « CCAS de Dinan »
         return one == other or (min(len(one), len(other)) >= 6 and (one in other or other in one))
 
     def editable_by(self, user):

@@ -1,6 +1,8 @@
 """The directory of partner organisations: list within the user's scope, create and correct."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -12,6 +14,7 @@ from .forms import OrganisationForm, allowed_communes_for
 from .models import Organisation, OrganisationKind
 
 HOME = ("Accueil", "/")
+PER_PAGE = 50
 DIRECTORY = ("Annuaire des partenaires", "/annuaire/")
 COLUMNS = [
     ("Organisation", "name"),
@@ -27,18 +30,28 @@ COLUMNS = [
 @require_GET
 @rejects_unknown_format
 def index(request):
-    organisations = Organisation.objects.visible_to(request.user).select_related("department").prefetch_related("communes").order_by("name")
+    organisations = Organisation.objects.visible_to(request.user).select_related("department").order_by("name", "pk")
     kind = request.GET.get("type", "")
     if kind in OrganisationKind.values:
         organisations = organisations.filter(kind=kind)
     if fmt := requested_format(request):
-        return export_response(rows=organisations, columns=COLUMNS, filename="annuaire-des-partenaires", fmt=fmt)
+        return export_response(
+            rows=organisations.prefetch_related("communes"), columns=COLUMNS, filename="annuaire-des-partenaires", fmt=fmt
+        )
+    page = Paginator(organisations, PER_PAGE).get_page(request.GET.get("page"))
+    served = dict(
+        Organisation.communes.through.objects.filter(organisation__in=[o.pk for o in page.object_list])
+        .values_list("organisation")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for organisation in page.object_list:
+        organisation.communes_total = served.get(organisation.pk, 0)
     context = {
-        "organisations": organisations,
+        "page_obj": page,
         "kinds": OrganisationKind.choices,
         "kind": kind,
         "can_create": allowed_communes_for(request.user).exists(),
-        "editable_ids": set(Organisation.objects.editable_by(request.user).values_list("pk", flat=True)),
         "export_links": export_links(request),
         "breadcrumb": [HOME],
     }

@@ -1,7 +1,7 @@
 """The plan page, its diagnosis and figures, lifecycle, the CLS's fiches actions and the exchange with the ARS."""
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -114,12 +114,11 @@ def money_of(plan):
     }
 
 
-def thread_of(plan, user):
-    """The exchange with the ARS and what of it is new for the user since they last marked it read."""
+def thread_of(plan, user, *, read_at):
+    """The exchange with the ARS and what of it is new for the user since they last marked it read (`read_at`)."""
     thread = list(PlanMessage.objects.visible_to(user).filter(plan=plan).select_related("author"))
-    reading = ThreadReading.objects.filter(plan=plan, user=user).values_list("read_at", flat=True).first()
     for message in thread:
-        message.is_new = message.author_id != user.pk and (reading is None or message.created_at > reading)
+        message.is_new = message.author_id != user.pk and (read_at is None or message.created_at > read_at)
     return thread
 
 
@@ -166,28 +165,39 @@ def plan_content(request, plan, *, in_team, can_edit, can_record_copil, csrf_tok
     return render_to_string("plans/_plan_content.html", context, request=request)
 
 
+def with_reader_flags(plans, user):
+    """Annotate what the user may do on each plan (in_team, can_edit, can_record_copil) and when they last read its
+    exchange: one query for the plan page, each flag still the queryset rule that decides it."""
+    same = OuterRef("pk")
+    reading = ThreadReading.objects.filter(plan=same, user=user).values("read_at")[:1]
+    return plans.annotate(
+        in_team=Exists(Plan.objects.of_team(user).filter(pk=same)),
+        can_edit=Exists(Plan.objects.editable_by(user).filter(pk=same)),
+        can_record_copil=Exists(Plan.objects.copil_recordable_by(user).filter(pk=same)),
+        read_at=Subquery(reading),
+    )
+
+
 @require_GET
 @rejects_unknown_format
 def detail(request, public_id):
-    plan = plan_for(request, public_id)
     user = request.user
-    in_team = Plan.objects.of_team(user).filter(pk=plan.pk).exists()
+    plan = get_object_or_404(
+        with_reader_flags(Plan.objects.visible_to(user), user).select_related("cls__department", "mobilisation"), public_id=public_id
+    )
+    in_team = plan.in_team
     if fmt := requested_format(request):
         columns = ACTION_COLUMNS + (MONEY_COLUMNS if in_team else [])
         actions = plan_actions(plan, with_money=in_team)
         return export_response(rows=actions, columns=columns, filename=f"plan-{plan.cls.slug}-{plan.mobilisation.slug}", fmt=fmt)
-    flags = {
-        "in_team": in_team,
-        "can_edit": Plan.objects.editable_by(user).filter(pk=plan.pk).exists(),
-        "can_record_copil": Plan.objects.copil_recordable_by(user).filter(pk=plan.pk).exists(),
-    }
+    flags = {"in_team": in_team, "can_edit": plan.can_edit, "can_record_copil": plan.can_record_copil}
     # The readings of actions depend on the day (« à vérifier » until a measure ends, a COPIL held once its day comes).
     key = page_cache.key_of(
         "plan", plan.pk, *page_cache.versions(f"plan:{plan.pk}", "public"), timezone.localdate(), request.get_full_path(), *flags.values()
     )
     html = page_cache.fragment(key, lambda csrf: plan_content(request, plan, csrf_token=csrf, **flags))
     before, _, after = page_cache.personalise(html, request).partition("<!--echanges-->")
-    thread = thread_of(plan, user) if in_team else []
+    thread = thread_of(plan, user, read_at=plan.read_at) if in_team else []
     context = {
         "plan": plan,
         "content_before": mark_safe(before),  # noqa: S308 - rendered by our template, escaped there
