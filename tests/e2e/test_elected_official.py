@@ -22,7 +22,7 @@ def test_elected_official_schedules_the_copil_then_records_who_came_and_its_deci
     tab.check("mon espace")
 
     tab.click_link("CLS de Dinan Agglomération", exact=True)
-    assert "Plan soumis au copil." in tab.main_text()
+    assert "Plan soumis au COPIL." in tab.main_text()
     assert page.get_by_role("link", name="Corriger ce CLS").count() == 0
     tab.check("espace du cls")
 

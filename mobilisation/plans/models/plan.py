@@ -15,6 +15,15 @@ from ..enums import PLAN_TRANSITIONS, ActionStatus, CopilVerdict, PlanStatus
 from .access import filtered, plan_scope_condition, plan_team_condition
 
 
+PLAN_STATUS_PHRASES = {
+    PlanStatus.DRAFT: "en brouillon",
+    PlanStatus.SUBMITTED: "soumis au COPIL",
+    PlanStatus.ADOPTED: "adopté par le COPIL",
+    PlanStatus.IN_PROGRESS: "en cours de mise en œuvre",
+    PlanStatus.CLOSED: "clos",
+}
+
+
 def plannable_cls(user):
     """CLS whose plans the user writes: the CLS coordinator, and the ARS region in support."""
     scope = getattr(user, "scope", None)
@@ -89,6 +98,11 @@ class Plan(PublicIdModel):
     @property
     def is_editable(self):
         return self.status != PlanStatus.CLOSED
+
+    @property
+    def status_phrase(self):
+        """The state in a sentence: « Plan soumis au COPIL. » (the label lower-cased would read « copil »)."""
+        return PLAN_STATUS_PHRASES[self.status]
 
     def submission_blockers(self):
         """What the plan still lacks before it goes to the COPIL (French sentences); empty when it may be submitted."""
