@@ -58,7 +58,7 @@ PRODUCTION = {
     "SECRET_KEY": "s" * 64,
     "ALLOWED_HOSTS": "mobilisation-cls.example",
     "DATABASE_URL": "sqlite:////tmp/mobilisation-site-url.sqlite3",
-    "CACHE_URL": None,
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
 }
 
 

@@ -138,17 +138,24 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "mobilisation-cls.example",
     "SITE_URL": "https://mobilisation-cls.example",
     "DATABASE_URL": "sqlite:////tmp/mobilisation-check-deploy.sqlite3",
-    "CACHE_URL": None,
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
     "SECURE_SSL_REDIRECT": None,
 }
 
 
-@pytest.mark.parametrize("cache_url", [None, "redis://127.0.0.1:6379/1"], ids=["per-process-cache", "redis"])
-def test_check_deploy_passes_on_production_settings(cache_url):
+@pytest.mark.parametrize(
+    "cache", [{"CACHE_URL": None, "PAGE_CACHE_SECONDS": "0"}, {"CACHE_URL": "redis://127.0.0.1:6379/1"}], ids=["per-process-cache", "redis"]
+)
+def test_check_deploy_passes_on_production_settings(cache):
     assert len(PRODUCTION["SECRET_KEY"]) == 64
-    run = run_django(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **{**PRODUCTION, "CACHE_URL": cache_url})
+    run = run_django(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **{**PRODUCTION, **cache})
     assert run.returncode == 0, run.stdout + run.stderr
     assert "System check identified no issues" in run.stdout
+
+
+def test_production_refuses_to_cache_pages_without_a_shared_cache():
+    run = run_django(["manage.py", "check", "--deploy"], **{**PRODUCTION, "CACHE_URL": None})
+    assert run.returncode != 0 and "CACHE_URL doit désigner le cache Redis partagé" in run.stderr
 
 
 def test_production_refuses_to_start_without_a_real_secret_key():
