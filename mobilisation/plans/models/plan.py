@@ -14,7 +14,6 @@ from mobilisation.territories.models import Commune
 from ..enums import PLAN_TRANSITIONS, ActionStatus, CopilVerdict, PlanStatus
 from .access import filtered, plan_scope_condition, plan_team_condition
 
-
 PLAN_STATUS_PHRASES = {
     PlanStatus.DRAFT: "en brouillon",
     PlanStatus.SUBMITTED: "soumis au COPIL",
