@@ -108,6 +108,14 @@ DEMO_ACCOUNTS = [
         "label": "Agent du CCAS de Dinan",
     },
     {
+        "email": f"ccas.responsable.dinan@{DOMAIN}",
+        "first_name": "Morgane",
+        "last_name": "Responsable",
+        "role": Role.SOCIAL_SERVICES_MANAGER,
+        "commune": "22050",
+        "label": "Responsable du CCAS de Dinan",
+    },
+    {
         "email": f"partenaire@{DOMAIN}",
         "first_name": "Marc",
         "last_name": "Partenaire",

@@ -8,6 +8,7 @@ class Role(models.TextChoices):
     CLS_COORDINATOR = "cls_coordinator", "Coordinatrice ou coordinateur de CLS"
     ELECTED_OFFICIAL = "elected_official", "Élue ou élu référent du CLS"
     SOCIAL_SERVICES = "social_services", "Agent des services sociaux (CCAS/CIAS)"
+    SOCIAL_SERVICES_MANAGER = "ccas_manager", "Responsable des services sociaux (CCAS/CIAS)"
     PARTNER_MEMBER = "partner_member", "Membre d’une organisation partenaire"
     VOLUNTEER = "volunteer", "Bénévole"
 
@@ -20,6 +21,7 @@ ROLE_SCOPE_FIELD = {
     Role.CLS_COORDINATOR: "cls",
     Role.ELECTED_OFFICIAL: "cls",
     Role.SOCIAL_SERVICES: "commune_or_epci",
+    Role.SOCIAL_SERVICES_MANAGER: "commune_or_epci",
     Role.PARTNER_MEMBER: "organisation",
     Role.VOLUNTEER: "organisation",
 }
@@ -28,7 +30,9 @@ ROLE_SCOPE_FIELD = {
 # Remits (accounts.decorators.remit): which roles a page belongs to.
 ARS_ROLES = (Role.ARS_REGION, Role.ARS_DELEGATION, Role.RESOURCE_POLE)
 INSTRUCTING_ROLES = (Role.ARS_REGION, Role.ARS_DELEGATION)
-RESTRICTION_READERS = (*ARS_ROLES, Role.CLS_COORDINATOR, Role.ELECTED_OFFICIAL, Role.SOCIAL_SERVICES)
+# The social services of a commune (CCAS) or an EPCI (CIAS): the only people who read the register of fragile people.
+SOCIAL_SERVICES_ROLES = (Role.SOCIAL_SERVICES, Role.SOCIAL_SERVICES_MANAGER)
+RESTRICTION_READERS = (*ARS_ROLES, Role.CLS_COORDINATOR, Role.ELECTED_OFFICIAL, *SOCIAL_SERVICES_ROLES)
 
 
 # The roles whose scope is a CLS, and those whose scope is an organisation.

@@ -11,7 +11,7 @@ from mobilisation.core.forms import BaseForm, StaleSaveGuardMixin, SubmitOnceMix
 from mobilisation.directory.models import Organisation
 from mobilisation.territories.models import Commune, Department, Epci
 
-from .enums import CLS_ROLES, ORGANISATION_ROLES, ROLE_SCOPE_FIELD, InvitationState, Role
+from .enums import CLS_ROLES, ORGANISATION_ROLES, ROLE_SCOPE_FIELD, SOCIAL_SERVICES_ROLES, InvitationState, Role
 from .models import SCOPE_FIELDS
 
 
@@ -76,8 +76,8 @@ SCOPE_HELP = {
 SCOPE_ROLES = {
     "department": [Role.ARS_DELEGATION],
     "cls": list(CLS_ROLES),
-    "commune": [Role.SOCIAL_SERVICES],
-    "epci": [Role.SOCIAL_SERVICES],
+    "commune": list(SOCIAL_SERVICES_ROLES),
+    "epci": list(SOCIAL_SERVICES_ROLES),
     "organisation": list(ORGANISATION_ROLES),
 }
 REQUIRED_SCOPE = {

@@ -112,12 +112,20 @@ class Scope:
     organisation_ids: frozenset = field(default_factory=frozenset)
     cls_roles: frozenset = field(default_factory=frozenset)  # (role, cls id) pairs
     organisation_roles: frozenset = field(default_factory=frozenset)  # (role, organisation id) pairs
+    commune_roles: frozenset = field(default_factory=frozenset)  # (role, INSEE code) pairs
+    epci_roles: frozenset = field(default_factory=frozenset)  # (role, SIREN) pairs
 
     def cls_ids_for(self, *roles):
         return frozenset(cls_id for role, cls_id in self.cls_roles if role in roles)
 
     def organisation_ids_for(self, *roles):
         return frozenset(organisation_id for role, organisation_id in self.organisation_roles if role in roles)
+
+    def commune_codes_for(self, *roles):
+        return frozenset(code for role, code in self.commune_roles if role in roles)
+
+    def epci_sirens_for(self, *roles):
+        return frozenset(siren for role, siren in self.epci_roles if role in roles)
 
     @property
     def is_ars(self):
@@ -208,6 +216,8 @@ class User(AbstractBaseUser, PermissionsMixin):
             organisation_ids=frozenset(m[5] for m in memberships if m[5]),
             cls_roles=frozenset((m[0], m[2]) for m in memberships if m[2]),
             organisation_roles=frozenset((m[0], m[5]) for m in memberships if m[5]),
+            commune_roles=frozenset((m[0], m[3]) for m in memberships if m[3]),
+            epci_roles=frozenset((m[0], m[4]) for m in memberships if m[4]),
         )
 
     def has_role(self, *roles):
@@ -327,7 +337,12 @@ class Membership(PublicIdModel):
                         organisation__isnull=True,
                     )
                     | (
-                        Q(role=Role.SOCIAL_SERVICES, department__isnull=True, cls__isnull=True, organisation__isnull=True)
+                        Q(
+                            role__in=[Role.SOCIAL_SERVICES, Role.SOCIAL_SERVICES_MANAGER],
+                            department__isnull=True,
+                            cls__isnull=True,
+                            organisation__isnull=True,
+                        )
                         & (Q(commune__isnull=False, epci__isnull=True) | Q(commune__isnull=True, epci__isnull=False))
                     )
                     | Q(

@@ -2,7 +2,8 @@
 
 The ARS region (and a superuser) grants any role on any scope. A CLS coordinator grants, for their own CLS only,
 the elected officials of that CLS and the members and volunteers of its partner organisations (an organisation
-serving at least one commune of the CLS; one shared with another CLS is open to both coordinators). Nobody else
+serving at least one commune of the CLS; one shared with another CLS is open to both coordinators). The manager of a
+CCAS or CIAS grants the agents of its own commune or EPCI (the named people who read its register). Nobody else
 manages anyone. Nobody manages their own account, and only a superuser touches a superuser.
 
 Every people queryset (`User.objects.editable_by`, `Membership.objects.manageable_by`, `visible_to`) and every
@@ -32,19 +33,25 @@ class Grants:
         scope = getattr(user, "scope", None)
         self.everything = bool(scope and user.is_active and scope.manages_registry)
         self.coordinated = frozenset() if scope is None else scope.cls_ids_for(Role.CLS_COORDINATOR)
+        manager = Role.SOCIAL_SERVICES_MANAGER
+        self.managed_communes = frozenset() if scope is None else scope.commune_codes_for(manager)
+        self.managed_epcis = frozenset() if scope is None else scope.epci_sirens_for(manager)
 
     @property
     def any(self):
         """True when the user manages someone (the "Personnes" section is theirs)."""
-        return self.everything or bool(self.coordinated)
+        return self.everything or bool(self.coordinated or self.managed_communes or self.managed_epcis)
 
     @property
     def roles(self):
         if self.everything:
             return list(Role)
+        roles = []
         if self.coordinated:
-            return [Role.ELECTED_OFFICIAL, Role.PARTNER_MEMBER, Role.VOLUNTEER]
-        return []
+            roles += [Role.ELECTED_OFFICIAL, Role.PARTNER_MEMBER, Role.VOLUNTEER]
+        if self.managed_communes or self.managed_epcis:
+            roles.append(Role.SOCIAL_SERVICES)
+        return roles
 
     # The scope objects open to the user, by scope field. Querysets stay lazy: building Grants runs no query.
     @cached_property
@@ -63,13 +70,13 @@ class Grants:
     def communes(self):
         from mobilisation.territories.models import Commune
 
-        return Commune.objects.all() if self.everything else Commune.objects.none()
+        return Commune.objects.all() if self.everything else Commune.objects.filter(pk__in=self.managed_communes)
 
     @cached_property
     def epcis(self):
         from mobilisation.territories.models import Epci
 
-        return Epci.objects.all() if self.everything else Epci.objects.none()
+        return Epci.objects.all() if self.everything else Epci.objects.filter(pk__in=self.managed_epcis)
 
     @cached_property
     def organisations(self):
