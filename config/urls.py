@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from mobilisation.accounts.urls import people_urlpatterns
 from mobilisation.core import views as core_views
+from mobilisation.followup.urls import call_urlpatterns, figure_urlpatterns
 
 urlpatterns = [
     path("", include("mobilisation.portal.urls")),
@@ -15,6 +16,9 @@ urlpatterns = [
     path("annuaire/", include("mobilisation.directory.urls")),
     path("compte/", include("mobilisation.accounts.urls")),
     path("personnes/", include((people_urlpatterns, "people"))),
+    path("registre/", include("mobilisation.followup.urls")),
+    path("appels/", include((call_urlpatterns, "calls"))),
+    path("veille/", include((figure_urlpatterns, "veille"))),
     path("api/v1/", include("mobilisation.api.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

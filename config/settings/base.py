@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "mobilisation.directory",
     "mobilisation.portal",
     "mobilisation.api",
+    "mobilisation.followup",
+    "phonenumber_field",
 ]
 
 MIDDLEWARE = [
@@ -321,6 +323,13 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "")
 MAP_TILES_ATTRIBUTION = os.environ.get("MAP_TILES_ATTRIBUTION", "")
 
+# Keys of the fields encrypted at rest (core.crypto: the fragility reasons of the register), never SECRET_KEY: Fernet
+# keys, comma-separated, the first one encrypts, every one decrypts (rotation: docs/environnement.md).
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+# Phone numbers of the register: French numbering unless a number says otherwise (+32…).
+PHONENUMBER_DEFAULT_REGION = "FR"
+PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"
+
 DEMO = False
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Bretagne-CLS-2026!")
 
@@ -336,6 +345,8 @@ LOGGING = {
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # Removals and objections of registered people, by public id only: replayed on a restored backup.
+        "mobilisation.erasures": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 
@@ -359,6 +370,25 @@ def require_site_url(url, allowed_hosts):
     if not validate_host(parts.hostname, allowed_hosts):
         raise ImproperlyConfigured(f"L’hôte de SITE_URL ({parts.hostname}) doit figurer dans ALLOWED_HOSTS.")
     return url.strip().rstrip("/")
+
+
+def require_field_encryption_keys(keys, secret_key):
+    """Production's FIELD_ENCRYPTION_KEYS: at least one valid Fernet key, none of them SECRET_KEY."""
+    from cryptography.fernet import Fernet
+
+    if not keys:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS doit être défini en production : une clé Fernet au moins, produite par "
+            "« python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' »."
+        )
+    for position, key in enumerate(keys, start=1):
+        if key == secret_key:
+            raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS ne doit pas reprendre SECRET_KEY : donnez une clé propre au chiffrement.")
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            raise ImproperlyConfigured(f"La clé n° {position} de FIELD_ENCRYPTION_KEYS n’est pas une clé Fernet valide (44 caractères base64).") from None
+    return keys
 
 
 def require_secret_key(key):

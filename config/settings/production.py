@@ -5,9 +5,10 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool, require_secret_key, require_site_url
+from .base import env_bool, require_field_encryption_keys, require_secret_key, require_site_url
 
 SECRET_KEY = require_secret_key(os.environ.get("SECRET_KEY", ""))
+FIELD_ENCRYPTION_KEYS = require_field_encryption_keys(FIELD_ENCRYPTION_KEYS, SECRET_KEY)  # noqa: F405
 SITE_URL = require_site_url(os.environ.get("SITE_URL", ""), ALLOWED_HOSTS)  # noqa: F405
 # Persistent database connections (checked before reuse): a new PostgreSQL connection per request costs more than
 # most pages' queries (see bench/results/latest.md).

@@ -49,6 +49,7 @@ def home(request):
 @require_GET
 def dashboard(request):
     """Each role's home: who I am, and what to do next (plans, funding, messages, restrictions, COPIL)."""
+    from mobilisation.followup import todo as followup_todo
     from mobilisation.plans import todo
     from mobilisation.plans.models import PlannedAction
 
@@ -81,6 +82,9 @@ def dashboard(request):
         .order_by("plan__cls__name", "title")
         if partner_organisations
         else [],
+        "register_home": followup_todo.social_services_home(user),
+        "caller_home": followup_todo.caller_home(user),
+        "reads_veille_figures": user.is_superuser or user.has_role(*ARS_ROLES, Role.CLS_COORDINATOR, Role.ELECTED_OFFICIAL),
         "is_volunteer_only": scope.roles == {Role.VOLUNTEER},
         "manages_people": Grants(user).any,
         "breadcrumb": [("Accueil", "/")],

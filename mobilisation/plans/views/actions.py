@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mobilisation.catalogue.forms import CatalogueFilterForm
 from mobilisation.catalogue.models import ActionModel
+from mobilisation.core import indicators
 from mobilisation.core.services import submit_once
 
 from .. import restriction_states, services
@@ -174,6 +175,7 @@ def action_page(request, action, *, bound=None):
         "plan": plan,
         "reads_plan": Plan.objects.visible_to(user).filter(pk=plan.pk).exists(),
         "indicators": indicator_forms(list(action.indicators.with_latest().prefetch_related("entries")), bound),
+        "computed_indicators": indicators.computed_for([action]).get(action.pk, []),
         "budget_lines": BudgetLine.objects.visible_to(user).filter(action=action),
         "funding_requests": FundingRequest.objects.visible_to(user).filter(action=action).select_related("funding_line"),
         "in_team": Plan.objects.of_team(user).filter(pk=plan.pk).exists(),

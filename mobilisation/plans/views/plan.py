@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mobilisation.accounts.models import User
 from mobilisation.catalogue.enums import MobilisationStatus
 from mobilisation.catalogue.models import Mobilisation
-from mobilisation.core import page_cache
+from mobilisation.core import indicators, page_cache
 from mobilisation.core.exports import export_links, export_response, rejects_unknown_format, requested_format
 from mobilisation.core.services import submit_once
 
@@ -75,6 +75,10 @@ def plan_actions(plan, *, with_money):
         .prefetch_related("modalities")
         .order_by("theme__axis__order", "theme__order", "title")
     )
+    # Indicators computed by the operations linked to the actions (a veille campaign…), never typed.
+    computed = indicators.computed_for(actions)
+    for action in actions:
+        action.computed = computed.get(action.pk, [])
     if with_money:
         asked = dict(
             FundingRequest.objects.filter(action__plan=plan).values_list("action").annotate(total=Sum("amount_requested")).order_by()

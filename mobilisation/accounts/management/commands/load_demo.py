@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from mobilisation.accounts.demo import DEMO_ACCOUNTS, create_demo_accounts
+from mobilisation.followup.demo import DEMO_PEOPLE, create_demo_people
 
 
 class Command(BaseCommand):
@@ -15,9 +16,11 @@ class Command(BaseCommand):
             raise CommandError("Les comptes de démonstration sont désactivés (DEMO=0 ou réglages de production).")
         with transaction.atomic():
             created = create_demo_accounts(password=settings.DEMO_PASSWORD)
+            people = create_demo_people()
         self.stdout.write(
             self.style.SUCCESS(f"Comptes de démonstration : {created} créé(s), {len(DEMO_ACCOUNTS) - created} déjà présent(s).")
         )
+        self.stdout.write(f"Registre de démonstration du CCAS de Dinan : {people} personne(s) fictive(s) créée(s) sur {DEMO_PEOPLE}.")
         self.stdout.write(f"Mot de passe commun : valeur de DEMO_PASSWORD (par défaut « {settings.DEMO_PASSWORD} » si non défini).")
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account['email']:<42} {account['label']}")

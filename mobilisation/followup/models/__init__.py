@@ -1,0 +1,20 @@
+"""The register of vulnerable people (register) and the veille that follows them (veille)."""
+
+from .register import ACKNOWLEDGEMENT_DAYS, ContactPerson, Person, PersonQuerySet, register_communes, register_scope
+from .veille import CallAttempt, Campaign, ContactTask, Escalation, EscalationStep, FollowedPerson, HelpRequest
+
+__all__ = [
+    "ACKNOWLEDGEMENT_DAYS",
+    "CallAttempt",
+    "Campaign",
+    "ContactPerson",
+    "ContactTask",
+    "Escalation",
+    "EscalationStep",
+    "FollowedPerson",
+    "HelpRequest",
+    "Person",
+    "PersonQuerySet",
+    "register_communes",
+    "register_scope",
+]

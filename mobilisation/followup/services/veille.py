@@ -1,0 +1,328 @@
+"""Writes of the veille: campaigns' lives, rounds, claims, outcomes, escalation steps and help requests.
+
+Concurrency (SECURITY.md 26): a call is claimed by a conditional UPDATE (claimed by nobody, or a lapsed claim), so of
+two callers pressing « appel suivant » at once exactly one gets each task; the database's unique constraint keeps one
+open task per person; an outcome is recorded under a row lock on its task, once.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from mobilisation.accounts.enums import Role
+from mobilisation.audit.enums import AuditAction
+from mobilisation.core.site import absolute_url
+from mobilisation.jobs.effects import once
+from mobilisation.jobs.mail import send_later
+
+from ..enums import (
+    CampaignState,
+    EscalationLevel,
+    EscalationReason,
+    EscalationState,
+    FinalStatus,
+    HelpRequestState,
+    Outcome,
+    StepOutcome,
+    TaskKind,
+    TaskState,
+)
+from ..models import CallAttempt, Campaign, ContactTask, Escalation, EscalationStep, FollowedPerson, HelpRequest
+from ..models.veille import CLAIM_MINUTES
+from .register import audit
+
+# Final statuses after which a person gets no more tasks in the campaign.
+ENDED = (FinalStatus.STOPPED, FinalStatus.DECEASED, FinalStatus.HOSPITALISED)
+
+
+def figures_changed(campaign):
+    """The plan page of the action a campaign feeds shows its figures: it renders afresh (core.page_cache)."""
+    if campaign.plan_action_id:
+        from mobilisation.core import page_cache
+        from mobilisation.plans.models import PlannedAction
+
+        plan_id = PlannedAction.objects.filter(pk=campaign.plan_action_id).values_list("plan_id", flat=True).first()
+        if plan_id:
+            page_cache.bump(f"plan:{plan_id}")
+
+
+def _campaign_tags(campaign):
+    return {"commune": campaign.commune_id or "", "epci": campaign.epci_id or ""}
+
+
+@transaction.atomic
+def start_campaign(*, campaign, by, request=None, now=None):
+    """Draft or paused → running; the first round is made at once when the campaign has begun."""
+    now = now or timezone.now()
+    if campaign.state not in (CampaignState.DRAFT, CampaignState.PAUSED):
+        raise ValidationError("Seule une campagne en brouillon ou suspendue peut être lancée.")
+    campaign.state = CampaignState.RUNNING
+    today = timezone.localdate(now)
+    if campaign.next_round_on is None or campaign.next_round_on < today:
+        campaign.next_round_on = max(campaign.starts_on, today)
+    campaign.save(update_fields=["state", "next_round_on", "updated_at"])
+    audit(AuditAction.UPDATE, by=by, request=request, summary=f"campagne « {campaign.name} » lancée", **_campaign_tags(campaign))
+    if campaign.next_round_on <= today:
+        make_round(campaign=campaign, now=now)
+    return campaign
+
+
+@transaction.atomic
+def pause_campaign(*, campaign, by, request=None):
+    """Running → paused: no new round, the open tasks stay (they are taken again when it resumes)."""
+    if campaign.state != CampaignState.RUNNING:
+        raise ValidationError("Seule une campagne en cours peut être suspendue.")
+    campaign.state = CampaignState.PAUSED
+    campaign.save(update_fields=["state", "updated_at"])
+    audit(AuditAction.UPDATE, by=by, request=request, summary=f"campagne « {campaign.name} » suspendue", **_campaign_tags(campaign))
+
+
+@transaction.atomic
+def close_campaign(*, campaign, by, request=None, now=None):
+    """Closed for good: its open tasks are cancelled (stopping a follow-up stops its tasks), each person gets a final status."""
+    now = now or timezone.now()
+    if campaign.state == CampaignState.CLOSED:
+        return campaign
+    campaign.tasks.open().update(state=TaskState.CANCELLED, claimed_by=None, claimed_until=None, updated_at=now)
+    in_progress = campaign.followed.filter(final_status=FinalStatus.IN_PROGRESS)
+    lost = Q(unreached_last_round=True) | Q(person__escalations__campaign=campaign, person__escalations__state=EscalationState.OPEN)
+    in_progress.filter(pk__in=in_progress.filter(lost).values("pk")).update(final_status=FinalStatus.LOST, changed_at=now)
+    in_progress.update(final_status=FinalStatus.COMPLETED, changed_at=now)
+    campaign.state = CampaignState.CLOSED
+    campaign.next_round_on = None
+    campaign.save(update_fields=["state", "next_round_on", "updated_at"])
+    audit(AuditAction.UPDATE, by=by, request=request, summary=f"campagne « {campaign.name} » close", **_campaign_tags(campaign))
+    return campaign
+
+
+def make_round(*, campaign, now=None):
+    """One round: a contact task for each targeted person still followed, unreached ones and people alone first.
+
+    Idempotent per round (jobs.effects.once): a retried or doubled round job makes its tasks once. The previous
+    round's tasks still open are cancelled (the person counts as unreached last round and comes first).
+    Returns the number of tasks made.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if not campaign.is_running or (campaign.ends_on and today > campaign.ends_on):
+            return 0
+        number = campaign.rounds_made + 1
+        with once(f"followup:round:{campaign.pk}:{number}", task="make_round") as first:
+            if not first:
+                return 0
+            stale = campaign.tasks.open()
+            unreached_ids = set(stale.values_list("person_id", flat=True))
+            stale.update(state=TaskState.CANCELLED, claimed_by=None, claimed_until=None, updated_at=now)
+            FollowedPerson.objects.filter(campaign=campaign, person_id__in=unreached_ids).update(unreached_last_round=True)
+            people = list(campaign.targeted_people().values_list("pk", "lives_alone"))
+            followed = dict(FollowedPerson.objects.filter(campaign=campaign).values_list("person_id", "final_status"))
+            FollowedPerson.objects.bulk_create(
+                [FollowedPerson(campaign=campaign, person_id=pk, changed_at=now) for pk, _ in people if pk not in followed]
+            )
+            unreached = unreached_ids | set(
+                FollowedPerson.objects.filter(campaign=campaign, unreached_last_round=True).values_list("person_id", flat=True)
+            )
+            busy = set(ContactTask.objects.open().filter(person_id__in=[pk for pk, _ in people]).values_list("person_id", flat=True))
+            due_at = max(now, campaign.round_due_at(today))
+            tasks = [
+                ContactTask(
+                    campaign=campaign,
+                    person_id=pk,
+                    round_number=number,
+                    priority=(0 if pk in unreached else 2) + (0 if alone else 1),
+                    due_at=due_at,
+                    next_attempt_at=due_at,
+                )
+                for pk, alone in people
+                if pk not in busy and followed.get(pk) not in ENDED
+            ]
+            ContactTask.objects.bulk_create(tasks, batch_size=1000)
+            campaign.rounds_made = number
+            campaign.next_round_on = today + datetime.timedelta(days=campaign.interval_days)
+            if campaign.ends_on and campaign.next_round_on > campaign.ends_on:
+                campaign.next_round_on = None
+            campaign.save(update_fields=["rounds_made", "next_round_on", "updated_at"])
+            figures_changed(campaign)
+            return len(tasks)
+
+
+def make_due_rounds(*, now=None):
+    """The rounds due today of every running campaign (the periodic job calls this). Returns how many were made."""
+    now = now or timezone.now()
+    due = Campaign.objects.running().filter(next_round_on__lte=timezone.localdate(now)).values_list("pk", flat=True)
+    made = 0
+    for pk in list(due):
+        make_round(campaign=Campaign(pk=pk), now=now)
+        made += 1
+    return made
+
+
+def claim_next(*, by, campaign=None, request=None, now=None):
+    """The next call for `by`: the one they already hold, else the first claimable in calling order. None if none."""
+    now = now or timezone.now()
+    tasks = ContactTask.objects.visible_to(by).filter(kind=TaskKind.CALL)
+    if campaign is not None:
+        tasks = tasks.filter(campaign=campaign)
+    held = tasks.open().filter(claimed_by=by, claimed_until__gte=now).order_by("claimed_until").first()
+    if held is not None:
+        return held
+    until = now + datetime.timedelta(minutes=CLAIM_MINUTES)
+    for _ in range(5):  # a few rounds of candidates: others may be claiming the same ones at this very moment
+        candidates = list(tasks.claimable(now).filter(campaign__state=CampaignState.RUNNING).in_calling_order().values_list("pk", flat=True)[:20])
+        if not candidates:
+            return None
+        for pk in candidates:
+            # Conditional update: claimed only if still unclaimed (or lapsed) at the moment of writing.
+            won = (
+                ContactTask.objects.filter(pk=pk, state=TaskState.OPEN)
+                .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+                .update(claimed_by=by, claimed_until=until, updated_at=now)
+            )
+            if won:
+                task = ContactTask.objects.select_related("campaign", "person__commune").get(pk=pk)
+                audit(AuditAction.READ, by=by, request=request, person=task.person, summary=f"appel pris (campagne « {task.campaign.name} »)")
+                return task
+    return None
+
+
+def release_claim(*, task, by):
+    """Give a claimed call back to the list (the caller stops)."""
+    return bool(ContactTask.objects.filter(pk=task.pk, claimed_by=by, state=TaskState.OPEN).update(claimed_by=None, claimed_until=None))
+
+
+def _followed(task):
+    followed, _ = FollowedPerson.objects.get_or_create(campaign=task.campaign, person=task.person)
+    return followed
+
+
+def _escalate(task, reason, *, now, level=EscalationLevel.CONTACTS):
+    """Open the person's escalation (one open per person: an existing one is kept)."""
+    try:
+        with transaction.atomic():
+            return Escalation.objects.create(campaign=task.campaign, person=task.person, reason=reason, level=level, opened_at=now)
+    except IntegrityError:
+        return Escalation.objects.open().get(person=task.person)
+
+
+def alert_manager(escalation):
+    """A person in distress: the managers of the register are told at once by e-mail (the page shows it too)."""
+    from mobilisation.accounts.models import Membership
+
+    campaign = escalation.campaign
+    managers = Membership.objects.active().filter(role=Role.SOCIAL_SERVICES_MANAGER, user__is_active=True)
+    managers = managers.filter(commune=campaign.commune_id) if campaign.commune_id else managers.filter(epci=campaign.epci_id)
+    # No name in the e-mail (SECURITY.md 20): the link leads to the page, behind the second factor.
+    body = render_to_string(
+        "followup/email/distress.txt", {"campaign": campaign, "link": absolute_url(escalation.get_absolute_url()), "escalation": escalation}
+    )
+    send_later(
+        recipients=managers.values_list("user__email", flat=True), subject=f"Personne en détresse – {campaign.name}", body=body
+    )
+
+
+@transaction.atomic
+def record_outcome(*, task, outcome, by, needs=(), distress=False, channel=CallAttempt.Channel.PHONE, request=None, now=None):
+    """Record what a call (or visit) found, and what follows: done, retried later, escalated, a help request.
+
+    The caller must hold the task's claim, unless they are an agent of its register typing back a paper list or a
+    visit. Returns the CallAttempt.
+    """
+    now = now or timezone.now()
+    task = ContactTask.objects.select_for_update().select_related("campaign", "person__commune").get(pk=task.pk)
+    if task.state != TaskState.OPEN:
+        raise ValidationError("Ce contact est déjà enregistré : rien n’a été ajouté.")
+    if task.claimed_by_someone_else(by, now):
+        raise ValidationError("Quelqu’un d’autre a pris cet appel entre-temps : rien n’a été enregistré.")
+    outcome = Outcome(outcome)
+    needs = sorted(set(needs)) if outcome == Outcome.NEEDS_HELP else []
+    if outcome == Outcome.NEEDS_HELP and not needs:
+        raise ValidationError("Dites de quoi la personne a besoin.")
+    attempt = CallAttempt.objects.create(
+        task=task, campaign=task.campaign, person=task.person, round_number=task.round_number, by=by, at=now, channel=channel, outcome=outcome, needs=needs
+    )
+    task.attempts += 1
+    task.last_outcome = outcome
+    task.claimed_by, task.claimed_until = None, None
+    followed = _followed(task)
+    finished = True
+    if outcome == Outcome.NOT_REACHED and task.attempts < task.campaign.max_attempts:
+        task.next_attempt_at = now + datetime.timedelta(minutes=task.campaign.retry_minutes)
+        finished = False
+    elif outcome == Outcome.NOT_REACHED:
+        followed.unreached_last_round = True
+        _escalate(task, EscalationReason.UNREACHED, now=now)
+    elif outcome == Outcome.WRONG_NUMBER:
+        _escalate(task, EscalationReason.WRONG_NUMBER, now=now)
+    else:
+        followed.unreached_last_round = False
+        final = {Outcome.REFUSED: FinalStatus.STOPPED, Outcome.HOSPITALISED: FinalStatus.HOSPITALISED, Outcome.DECEASED: FinalStatus.DECEASED}
+        if outcome in final:
+            followed.final_status = final[outcome]
+            followed.changed_at = now
+    if outcome == Outcome.NEEDS_HELP:
+        open_help_request(person=task.person, campaign=task.campaign, needs=needs, by=by, now=now)
+        if distress:
+            escalation = _escalate(task, EscalationReason.DISTRESS, now=now, level=EscalationLevel.CCAS_VISIT)
+            transaction.on_commit(lambda: alert_manager(escalation))
+    if finished:
+        task.state = TaskState.DONE
+        task.done_at = now
+    task.save()
+    followed.save()
+    figures_changed(task.campaign)
+    audit(
+        AuditAction.CREATE,
+        by=by,
+        request=request,
+        person=task.person,
+        summary=f"résultat d’{'une visite' if channel == CallAttempt.Channel.VISIT else 'un appel'} : {outcome.label}"
+        + (" (liste papier)" if channel == CallAttempt.Channel.PAPER else ""),
+    )
+    return attempt
+
+
+def open_help_request(*, person, campaign, needs, by, now=None):
+    """A need for the CCAS to meet: the one call the mutual-aid module will take over."""
+    return HelpRequest.objects.create(person=person, campaign=campaign, needs=list(needs), opened_by=by, opened_at=now or timezone.now())
+
+
+@transaction.atomic
+def handle_help_request(*, help_request, by, request=None):
+    changed = HelpRequest.objects.filter(pk=help_request.pk, state=HelpRequestState.OPEN).update(
+        state=HelpRequestState.HANDLED, handled_by=by, handled_at=timezone.now(), updated_at=timezone.now()
+    )
+    if changed:
+        audit(AuditAction.UPDATE, by=by, request=request, person=help_request.person, summary="demande d’aide traitée")
+    return bool(changed)
+
+
+@transaction.atomic
+def record_step(*, escalation, outcome, by, request=None, now=None):
+    """One rung of the ladder done: seen (resolved) or no news (the next rung; the last one stays until seen)."""
+    now = now or timezone.now()
+    escalation = Escalation.objects.select_for_update().select_related("person__commune", "campaign").get(pk=escalation.pk)
+    if escalation.state != EscalationState.OPEN:
+        raise ValidationError("Cette escalade est déjà résolue : rien n’a été ajouté.")
+    outcome = StepOutcome(outcome)
+    step = EscalationStep.objects.create(escalation=escalation, level=escalation.level, owner=by, outcome=outcome, at=now)
+    if outcome == StepOutcome.NO_NEWS:
+        escalation.level = min(escalation.level + 1, EscalationLevel.EMERGENCY)
+    else:
+        escalation.state = EscalationState.RESOLVED
+        escalation.resolved_at = now
+        FollowedPerson.objects.filter(campaign=escalation.campaign, person=escalation.person).update(unreached_last_round=False)
+    escalation.save()
+    audit(
+        AuditAction.UPDATE,
+        by=by,
+        request=request,
+        person=escalation.person,
+        summary=f"escalade, {EscalationLevel(step.level).label.lower()} : {outcome.label.lower()}",
+    )
+    return step

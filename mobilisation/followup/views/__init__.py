@@ -1,0 +1,1 @@
+"""Pages of the followup app: the register (register) and the veille (veille)."""
