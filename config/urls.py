@@ -15,6 +15,7 @@ urlpatterns = [
     path("annuaire/", include("mobilisation.directory.urls")),
     path("compte/", include("mobilisation.accounts.urls")),
     path("personnes/", include((people_urlpatterns, "people"))),
+    path("journal/", include("mobilisation.audit.urls")),
     path("api/v1/", include("mobilisation.api.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
