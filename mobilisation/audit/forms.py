@@ -14,7 +14,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class JournalFilterForm(BaseForm):
     start = forms.DateField(label="Du", required=False, widget=DATE)
     end = forms.DateField(label="Au", required=False, widget=DATE)
-    action = forms.ChoiceField(label="Action", choices=[("", "Toutes"), *AuditAction.choices], required=False)
+    # Not "action": a field of that name would hide the form's own `action` property from the page's scripts.
+    kind = forms.ChoiceField(label="Action", choices=[("", "Toutes"), *AuditAction.choices], required=False)
     actor = forms.ModelChoiceField(
         label="Agent", queryset=User.objects.none(), to_field_name="public_id", required=False, empty_label="Tous"
     )
@@ -42,8 +43,8 @@ class JournalFilterForm(BaseForm):
             return events
         data = self.cleaned_data
         events = events.between(data["start"], data["end"])
-        if data["action"]:
-            events = events.filter(action=data["action"])
+        if data["kind"]:
+            events = events.filter(action=data["kind"])
         if data["actor"]:
             events = events.filter(actor=data["actor"])
         if data["object_id"]:
@@ -60,8 +61,8 @@ class JournalFilterForm(BaseForm):
             parts.append(f"du {data['start']:%d/%m/%Y}")
         if data["end"]:
             parts.append(f"au {data['end']:%d/%m/%Y}")
-        if data["action"]:
-            parts.append(f"action : {AuditAction(data['action']).label.lower()}")
+        if data["kind"]:
+            parts.append(f"action : {AuditAction(data['kind']).label.lower()}")
         if data["actor"]:
             parts.append(f"agent : {data['actor'].email}")
         if data["object_id"]:
