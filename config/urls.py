@@ -19,6 +19,7 @@ urlpatterns = [
     path("registre/", include("mobilisation.followup.urls")),
     path("appels/", include((call_urlpatterns, "calls"))),
     path("veille/", include((figure_urlpatterns, "veille"))),
+    path("journal/", include("mobilisation.audit.urls")),
     path("api/v1/", include("mobilisation.api.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

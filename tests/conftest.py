@@ -1,5 +1,7 @@
 """Shared fixtures: reference data loaded once per test database, and the named personas of the suite."""
 
+import contextlib
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -23,6 +25,46 @@ def load_reference_data():
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_reference_data()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def flush_through_the_audit_triggers():
+    """The database refuses to empty the access log (audit migration 0002), as it must in production; the test
+    database is emptied after each transactional test (the browser journeys), so the triggers are lifted around
+    that flush alone, and put back as they were."""
+    from django.db import connection
+
+    operations = type(connection.ops)
+    original = operations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        with lifted_audit_triggers(self.connection):
+            return original(self, sql_list)
+
+    operations.execute_sql_flush = execute_sql_flush
+    yield
+    operations.execute_sql_flush = original
+
+
+@contextlib.contextmanager
+def lifted_audit_triggers(connection):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+            try:
+                yield
+            finally:
+                cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+        else:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_auditevent'")
+            triggers = cursor.fetchall()
+            for name, _ in triggers:
+                cursor.execute(f'DROP TRIGGER "{name}"')
+            try:
+                yield
+            finally:
+                for _, sql in triggers:
+                    cursor.execute(sql)
 
 
 @pytest.fixture(autouse=True)
@@ -97,6 +139,18 @@ def resource_pole(db):
 @pytest.fixture
 def social_services_dinan(db):
     return persona(Role.SOCIAL_SERVICES, "ccas.dinan@exemple.fr", commune_id="22050")
+
+
+@pytest.fixture
+def manager_dinan(db):
+    """The manager of Dinan's CCAS (22050): reads the access log of its register."""
+    return persona(Role.SOCIAL_SERVICES_MANAGER, "responsable.ccas.dinan@exemple.fr", commune_id="22050")
+
+
+@pytest.fixture
+def manager_brest(db):
+    """The manager of Brest's CCAS (29019)."""
+    return persona(Role.SOCIAL_SERVICES_MANAGER, "responsable.ccas.brest@exemple.fr", commune_id="29019")
 
 
 @pytest.fixture

@@ -22,9 +22,11 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def env_int(name, default, *, minimum=1):
+def env_int(name, default, *, minimum=1, maximum=None):
     """A whole number from the environment; a typo stops the start with a French message."""
     value = os.environ.get(name, str(default)).strip()
+    if maximum is not None and (not value.isdigit() or not minimum <= int(value) <= maximum):
+        raise ImproperlyConfigured(f"{name} doit être un nombre entier compris entre {minimum} et {maximum}, pas « {value} ».")
     if not value.isdigit() or int(value) < minimum:
         raise ImproperlyConfigured(f"{name} doit être un nombre entier supérieur ou égal à {minimum}, pas « {value} ».")
     return int(value)
@@ -76,6 +78,7 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "simple_history",
     "mobilisation.accounts",
+    "mobilisation.audit",
     "mobilisation.territories",
     "mobilisation.catalogue",
     "mobilisation.contracts",
@@ -333,8 +336,17 @@ PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"
 DEMO = False
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Bretagne-CLS-2026!")
 
+# The access log (audit.AuditEvent, SECURITY.md 21): events older than this many days are purged (purge_audit). The
+# law asks for 6 to 12 months; the database itself refuses to delete an event younger than 183 days.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365, minimum=183, maximum=366)
+
 # Logs never hold personal data (SECURITY.md 20): tracebacks without exception messages, django-axes masking the
 # e-mail and address of a failed login (AXES_SENSITIVE_PARAMETERS); Django names the path of a failed request, not its query.
+# Error reports (Django's technical 500 page and report e-mails, should they be turned on) show no POST value, no
+# local variable of a frame, no query string, no cookie and no exception message: any of them may hold a name, a
+# phone number or a reason.
+DEFAULT_EXCEPTION_REPORTER = "mobilisation.core.error_reports.PrivateExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "mobilisation.core.error_reports.PrivateExceptionReporterFilter"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
 LOGGING = {
     "version": 1,

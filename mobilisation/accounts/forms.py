@@ -217,6 +217,21 @@ class PeopleFilterForm(BaseForm):
                 del self.fields["cls"]
         self.fields["role"].choices = [("", "Tous"), *((role.value, role.label) for role in roles)]
 
+    def summary(self):
+        """The valid filters in words, for the audit event of an export (the search text is not repeated: it may be a name)."""
+        if not self.is_bound or not self.is_valid():
+            return "sans filtre"
+        data = self.cleaned_data
+        parts = ["recherche par nom ou adresse"] if data["q"] else []
+        if data["role"]:
+            parts.append(f"rôle : {Role(data['role']).label}")
+        if data["state"]:
+            parts.append(f"état : {InvitationState(data['state']).label.lower()}")
+        for name in ("department", "cls", "organisation"):
+            if data.get(name):
+                parts.append(f"{self.fields[name].label.lower()} : {data[name]}")
+        return "filtre : " + ", ".join(parts) if parts else "sans filtre"
+
     def filter(self, people, memberships):
         """`people` having one of `memberships` (those the manager sees) that matches the filters."""
         if not self.is_valid():

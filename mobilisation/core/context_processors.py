@@ -7,6 +7,7 @@ from django.urls import reverse as resolve_reverse
 
 from mobilisation.accounts.enums import INSTRUCTING_ROLES, Role
 from mobilisation.accounts.perms import Grants
+from mobilisation.audit.models import reads_journal
 
 
 @functools.cache
@@ -36,6 +37,8 @@ def navigation_for(user):
             items.append(("Ajouter un CLS", reverse("contracts:create")))
         if Grants(user).any:
             items.append(("Personnes", reverse("people:index")))
+        if reads_journal(user):
+            items.append(("Journal des accès", reverse("audit:journal")))
         if scope.roles - {Role.VOLUNTEER} or user.is_superuser:
             items.append(("API", reverse("accounts:tokens")))
         if user.can_use_admin:

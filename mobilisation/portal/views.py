@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from mobilisation.accounts.enums import ARS_ROLES, INSTRUCTING_ROLES, Role
 from mobilisation.accounts.models import Membership
 from mobilisation.accounts.perms import Grants
+from mobilisation.audit.models import reads_journal
 from mobilisation.catalogue.models import Mobilisation
 from mobilisation.contracts.models import Cls
 from mobilisation.core.page_cache import public_page as cached_public_page
@@ -87,6 +88,7 @@ def dashboard(request):
         "reads_veille_figures": user.is_superuser or user.has_role(*ARS_ROLES, Role.CLS_COORDINATOR, Role.ELECTED_OFFICIAL),
         "is_volunteer_only": scope.roles == {Role.VOLUNTEER},
         "manages_people": Grants(user).any,
+        "reads_journal": reads_journal(user),
         "breadcrumb": [("Accueil", "/")],
     }
     return render(request, "portal/dashboard.html", context)

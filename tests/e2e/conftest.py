@@ -34,6 +34,7 @@ PERSONAS = {
     "coordinator_brest": "coordination.brest",  # Finistère (29)
     "elected": "elu.dinan",
     "social": "ccas.dinan",
+    "manager": "ccas.responsable.dinan",  # the manager of Dinan's CCAS: its agents, the journal of its register
     "partner": "partenaire",
     "volunteer": "benevole",
 }

@@ -168,6 +168,15 @@ def seed_people(people):
     return SimpleNamespace(invited=invited.user, left=left.user)
 
 
+def seed_access_log(people):
+    """Events of the journal of Dinan's CCAS: what its agent read and exported (the followup app will write them)."""
+    from mobilisation.audit.enums import AuditAction
+    from mobilisation.audit.services import record_as
+
+    record_as(people.social, AuditAction.READ, object_type="accounts.user", object_id=str(people.social.public_id), commune="22050")
+    record_as(people.social, AuditAction.EXPORT, object_type="accounts.user", commune="22050", summary="sans filtre", row_count=3)
+
+
 def seed_everything(people):
     """Every kind of object a page shows, so that each page of each role exists for the crawl."""
     plans = seed_submitted_plans(people)
@@ -185,4 +194,5 @@ def seed_everything(people):
     )
     ApiToken.issue(user=people.coordinator, name="Tableur du CLS")
     people_seed = seed_people(people)
+    seed_access_log(people)
     return SimpleNamespace(plans=plans, follow_up=follow_up, restriction=restriction, meeting=meeting, people=people_seed)

@@ -36,6 +36,7 @@ CRAWLS = {
     "region": (["/espace/"], 62),
     "pole": (["/espace/"], 36),
     "social": (["/espace/"], 32),
+    "manager": (["/espace/"], 40),
     "partner": (["/espace/"], 28),
     "volunteer": (["/espace/"], 24),
 }

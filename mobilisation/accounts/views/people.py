@@ -15,6 +15,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mobilisation.audit import services as audit
+from mobilisation.audit.enums import AuditAction
 from mobilisation.core.exports import export_links, export_response, rejects_unknown_format, requested_format
 from mobilisation.core.limits import per_client_limit
 from mobilisation.core.services import submit_once
@@ -72,7 +74,10 @@ def index(request):
         .order_by("last_name", "first_name", "email")
     )
     if fmt := requested_format(request):
-        return export_response(rows=people, columns=COLUMNS, filename="personnes", fmt=fmt)
+        rows = list(people)
+        # SECURITY.md 18: the names and e-mails of accounts leave the site; the one write a GET makes (SECURITY.md 21).
+        audit.record(request, AuditAction.EXPORT, object_type=User._meta.label_lower, summary=form.summary(), row_count=len(rows))
+        return export_response(rows=rows, columns=COLUMNS, filename="personnes", fmt=fmt)
     context = {
         "form": form,
         "page_obj": Paginator(people, PER_PAGE).get_page(request.GET.get("page")),
