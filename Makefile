@@ -12,7 +12,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
 # ldconfig lives in /sbin, outside the PATH of ordinary users on Debian.
 LDCONFIG := $(or $(shell command -v ldconfig),/sbin/ldconfig)
 
-.PHONY: run test install install-test system-deps browser lint format clean-db bench bench-smoke bench-profile bench-deps
+.PHONY: code-demo run test install install-test system-deps browser lint format clean-db bench bench-smoke bench-profile bench-deps
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,10 @@ run: install
 	@echo "  Mobilisation CLS : http://127.0.0.1:$(PORT)/"
 	@echo ""
 	DEMO=$(DEMO) SITE_URL=$(SITE_URL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The current second factor code of a demo account: make code-demo EMAIL=ccas.dinan@demo.mobilisation-cls.fr
+code-demo: $(VENV)/.run-deps
+	@DEMO=1 $(PY) manage.py code_demo $(EMAIL)
 
 test: install-test
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -12,6 +12,7 @@ from mobilisation.contracts.models import Cls
 from mobilisation.directory.models import Organisation
 
 from .factories import PASSWORD, UserFactory
+from .utils import login_verified
 
 
 def load_reference_data():
@@ -227,11 +228,23 @@ def submitted_plan(plan, adopted, coordinator_dinan):
 
 @pytest.fixture
 def login():
-    """Return a test client logged in as the given user (None: anonymous)."""
+    """Return a test client logged in as the given user (None: anonymous).
 
-    def make(user=None):
+    The session of an account that must pass a second factor is verified, as after the code step
+    (tests/utils.login_verified); `verified=False` leaves it at the password step, `verified=True` verifies any account
+    (the ARS region needs it for the admin).
+    """
+
+    def make(user=None, *, verified=None):
         client = Client()
-        if user is not None:
+        if user is None:
+            return client
+        if verified is None:
+            fresh = type(user).objects.get(pk=user.pk)  # leaves the caller's instance (and its cached scope) alone
+            verified = fresh.requires_second_factor
+        if verified:
+            login_verified(client, user)
+        else:
             client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
         return client
 

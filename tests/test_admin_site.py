@@ -27,6 +27,11 @@ def test_signed_in_users_without_the_admin_get_a_404_at_once(request, login, per
 
 
 def test_anonymous_users_still_go_to_the_sites_login_and_on_to_the_admin(ars_region, password):
+    from mobilisation.accounts.second_factor import current_code
+
+    from .utils import second_factor_device
+
+    device = second_factor_device(ars_region)
     client = Client()
     response = client.get("/admin/contracts/cls/", follow=True)
     assert response.redirect_chain == [("/compte/connexion/?next=/admin/contracts/cls/", 302)]
@@ -36,7 +41,12 @@ def test_anonymous_users_still_go_to_the_sites_login_and_on_to_the_admin(ars_reg
         {"username": ars_region.email, "password": password, "next": "/admin/contracts/cls/"},
         follow=True,
     )
-    assert signed_in.redirect_chain == [("/admin/contracts/cls/", 302)] and signed_in.status_code == 200
+    # The admin asks the second factor of everyone: the code, then on to the page asked for.
+    assert signed_in.redirect_chain == [("/compte/double-authentification/verification/?next=%2Fadmin%2Fcontracts%2Fcls%2F", 302)]
+    verified = client.post(
+        "/compte/double-authentification/verification/", {"code": current_code(device.key), "next": "/admin/contracts/cls/"}, follow=True
+    )
+    assert verified.redirect_chain == [("/admin/contracts/cls/", 302)] and verified.status_code == 200
     assert client.get("/admin/login/?next=/admin/accounts/user/", follow=True).redirect_chain == [("/admin/accounts/user/", 302)]
     assert client.get("/admin/login/?next=https://pirate.example/", follow=True).redirect_chain == [("/admin/", 302)]
 
@@ -53,7 +63,7 @@ def test_an_admin_post_cannot_reopen_nor_extend_a_token(login, ars_region, revok
     token, key = revoked
     before = ApiToken.objects.values("revoked_at", "expires_at").get(pk=token.pk)
     expired, expired_key = ApiToken.issue(user=coordinator_dinan, name="ancien", expires_at=timezone.now() - datetime.timedelta(days=1))
-    admin = login(ars_region)
+    admin = login(ars_region, verified=True)
     for target in (token, expired):
         url = f"/admin/accounts/apitoken/{target.pk}/change/"
         form = page_text(admin.get(url))
@@ -84,7 +94,7 @@ def test_the_admin_revokes_tokens_for_good(login, ars_region, coordinator_dinan,
     live, live_key = ApiToken.issue(user=coordinator_dinan, name="actif")
     api = APIClient(HTTP_AUTHORIZATION=f"Token {live_key}")
     assert api.get("/api/v1/plans/").status_code == 200
-    response = login(ars_region).post(
+    response = login(ars_region, verified=True).post(
         "/admin/accounts/apitoken/", {"action": "revoke", "_selected_action": [live.pk, token.pk]}, follow=True
     )
     assert "1 jeton(s) révoqué(s)." in page_text(response)

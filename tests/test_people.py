@@ -403,7 +403,7 @@ def test_navigation_and_dashboard_offer_people_to_managers_only(login, people):
 
 
 def test_the_admin_is_read_only_for_the_region(login, people):
-    client = login(people["region"])
+    client = login(people["region"], verified=True)
     target = people["partner"]
     page = client.get(f"/admin/accounts/user/{target.pk}/change/")
     assert page.status_code == 200 and "rubrique « Personnes »" in page_text(page)

@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "django_ratelimit",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "mobilisation.accounts",
     "mobilisation.audit",
@@ -103,8 +106,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An account that must use a second factor, or has one, reaches nothing but the second factor's pages until verified.
+    "mobilisation.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -197,6 +204,8 @@ RATE_LIMIT_SEARCH = env_rate("RATE_LIMIT_SEARCH", "120/m")
 # account (token or session), whose scripts may page through every plan and action but not loop without end.
 API_THROTTLE_ANON = env_rate("API_THROTTLE_ANON", "120/m")
 API_THROTTLE_USER = env_rate("API_THROTTLE_USER", "1200/m")
+# Second factor codes: a person mistypes a few times; 6 digits are not to be tried by the thousand (docs/securite.md).
+RATE_LIMIT_SECOND_FACTOR = env_rate("RATE_LIMIT_SECOND_FACTOR", "10/m")
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_IP_META_KEY = "mobilisation.core.limits.client_ip"
 RATELIMIT_VIEW = "mobilisation.core.views.too_many_requests"
@@ -216,6 +225,15 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 # URLs: the longest the site builds (an export link keeping every filter of a list) is a few hundred characters.
 # 4,096 stays under gunicorn's request line limit (8,190 bytes in config/gunicorn.conf.py) and the proxy's.
 URL_MAX_LENGTH = env_int("URL_MAX_LENGTH", 4096)
+
+# Second factor (django-otp, ADR 007): TOTP applications and single-use backup codes. After SECOND_FACTOR_FAILURE_LIMIT
+# wrong codes in a row an account's code step is locked for as long as a password lockout (AXES_COOLOFF_TIME); each
+# device also waits twice as long after each failure (django-otp's throttling, kept in the database).
+SECOND_FACTOR_FAILURE_LIMIT = env_int("SECOND_FACTOR_FAILURE_LIMIT", 5)
+OTP_TOTP_ISSUER = "Mobilisation CLS"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Sessions of accounts that must use a second factor (they read personal data) last less than the others.
+SENSITIVE_SESSION_SECONDS = env_int("SENSITIVE_SESSION_SECONDS", 60 * 60 * 2, minimum=60)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,6 +1,9 @@
 """Demo accounts: one per role, on real territories (a CLS per department). Never loaded in production."""
 
+import base64
+
 from django.conf import settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mobilisation.contracts.models import Cls
 from mobilisation.directory.models import Organisation, OrganisationKind
@@ -11,6 +14,12 @@ from .models import Membership, User
 
 DOMAIN = "demo.mobilisation-cls.fr"
 DEMO_ORGANISATION = "Association de démonstration – solidarité Pays de Dinan"
+# The second factor of the demo accounts that must have one (and of the ARS region, for the admin): one public secret,
+# written in the README, to add to any authenticator application; `manage.py code_demo <email>` prints the code.
+# Demo only: create_demo_accounts refuses to run without DEMO, and production never sets it.
+DEMO_TOTP_SECRET = "DEMOMOBILISATIONCLSBRETAGNE22222"  # noqa: S105 (public on purpose, demo only)
+DEMO_TOTP_KEY = base64.b32decode(DEMO_TOTP_SECRET).hex()
+DEMO_DEVICE_NAME = "Application de démonstration"
 
 DEMO_ACCOUNTS = [
     {
@@ -144,14 +153,23 @@ def demo_organisation():
     return organisation
 
 
+def give_demo_device(user):
+    """A confirmed TOTP device on the demo secret, for a demo account that must pass a second factor (or uses the admin)."""
+    assert settings.DEMO, "demo devices are for DEMO=1 only"
+    if (user.requires_second_factor or user.can_use_admin) and not TOTPDevice.objects.filter(user=user).exists():
+        TOTPDevice.objects.create(user=user, key=DEMO_TOTP_KEY, name=DEMO_DEVICE_NAME, confirmed=True)
+
+
 def create_demo_accounts(*, password):
-    """Idempotent: existing demo accounts are left as they are. Returns how many were created."""
+    """Idempotent: existing demo accounts are left as they are (a missing demo device is added). Returns how many
+    were created."""
     assert settings.DEMO, "demo accounts are for DEMO=1 only"
     organisation = demo_organisation()
     created = 0
     for account in DEMO_ACCOUNTS:
         user = User.objects.filter(email=account["email"]).first()
         if user is not None:
+            give_demo_device(user)
             continue
         user = User.objects.create_user(account["email"], password, first_name=account["first_name"], last_name=account["last_name"])
         scope = {}
@@ -164,5 +182,6 @@ def create_demo_accounts(*, password):
         if account.get("organisation"):
             scope["organisation"] = organisation
         Membership.objects.create(user=user, role=account["role"], **scope)
+        give_demo_device(User.objects.get(pk=user.pk))  # a fresh instance: the scope is computed with the membership
         created += 1
     return created

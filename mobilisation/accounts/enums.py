@@ -32,6 +32,9 @@ ARS_ROLES = (Role.ARS_REGION, Role.ARS_DELEGATION, Role.RESOURCE_POLE)
 INSTRUCTING_ROLES = (Role.ARS_REGION, Role.ARS_DELEGATION)
 # The social services of a commune (CCAS) or an EPCI (CIAS): the only people who read the register of fragile people.
 SOCIAL_SERVICES_ROLES = (Role.SOCIAL_SERVICES, Role.SOCIAL_SERVICES_MANAGER)
+# Who must use a second factor besides the admin (User.requires_second_factor): those who read personal data of the
+# people helped (the register, and the phone numbers a volunteer calls).
+SECOND_FACTOR_ROLES = (*SOCIAL_SERVICES_ROLES, Role.VOLUNTEER)
 RESTRICTION_READERS = (*ARS_ROLES, Role.CLS_COORDINATOR, Role.ELECTED_OFFICIAL, *SOCIAL_SERVICES_ROLES)
 
 
@@ -61,3 +64,5 @@ class AccountEventKind(models.TextChoices):
     ACCEPTED = "acceptation", "Mot de passe choisi"
     DEACTIVATED = "desactivation", "Compte désactivé"
     REACTIVATED = "reactivation", "Compte réactivé"
+    SECOND_FACTOR_ENROLLED = "activation_2fa", "Double authentification configurée"
+    SECOND_FACTOR_RESET = "reinitialisation_2fa", "Double authentification réinitialisée"

@@ -251,3 +251,112 @@ class PeopleFilterForm(BaseForm):
         if organisation := data.get("organisation"):
             matching, filtered = matching.filter(organisation=organisation), True
         return people.filter(pk__in=matching.values("user")) if filtered else people
+
+
+# The second factor (ADR 007).
+
+CODE_WIDGET_ATTRS = {"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false", "maxlength": "20"}
+
+
+class SecondFactorForm(BaseForm):
+    """The code of the login's second step: a TOTP code, or one of the backup codes (used up)."""
+
+    code = forms.CharField(
+        label="Code de vérification",
+        max_length=20,
+        help_text="Les 6 chiffres affichés par votre application d’authentification, ou l’un de vos codes de secours.",
+        widget=forms.TextInput(attrs=CODE_WIDGET_ATTRS),
+        error_messages={"required": "Saisissez le code affiché par votre application, ou un code de secours."},
+    )
+
+    def __init__(self, data=None, *, user):
+        super().__init__(data)
+        self.user = user
+        self.device = None
+
+    def clean_code(self):
+        from . import second_factor
+
+        if second_factor.is_locked(self.user):
+            raise forms.ValidationError(second_factor.LOCKED, code="locked")
+        self.device = second_factor.check_code(self.user, self.cleaned_data["code"])
+        if self.device is None:
+            raise forms.ValidationError(
+                second_factor.LOCKED if second_factor.is_locked(self.user) else second_factor.WRONG_CODE, code="invalid"
+            )
+        return self.cleaned_data["code"]
+
+
+class EnrolmentForm(BaseForm):
+    """Confirm a new application by a code it shows; replacing an application also asks the password and a current code."""
+
+    secret = forms.CharField(widget=forms.HiddenInput, max_length=400)
+    code = forms.CharField(
+        label="Code affiché par l’application",
+        max_length=20,
+        help_text="Les 6 chiffres que l’application affiche pour Mobilisation CLS, par exemple 123456.",
+        widget=forms.TextInput(attrs={**CODE_WIDGET_ATTRS, "inputmode": "numeric"}),
+        error_messages={"required": "Saisissez le code à 6 chiffres affiché par l’application."},
+    )
+
+    def __init__(self, data=None, *, user, replacing, initial=None):
+        super().__init__(data, initial=initial)
+        self.user = user
+        self.replacing = replacing
+        self.key = None
+        self.step = None
+        if replacing:
+            self.fields["password"] = forms.CharField(
+                label="Votre mot de passe",
+                strip=False,
+                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+                error_messages={"required": "Saisissez votre mot de passe."},
+            )
+            self.fields["current_code"] = forms.CharField(
+                label="Code de l’application actuelle ou code de secours",
+                max_length=20,
+                help_text="Pour prouver que c’est bien vous : le code de l’ancienne application, ou un code de secours.",
+                widget=forms.TextInput(attrs=CODE_WIDGET_ATTRS),
+                error_messages={"required": "Saisissez un code de l’application actuelle ou un code de secours."},
+            )
+
+    def clean_secret(self):
+        from . import second_factor
+
+        self.key = second_factor.unsign_secret(self.cleaned_data["secret"], self.user)
+        return self.cleaned_data["secret"]
+
+    def clean_code(self):
+        from . import second_factor
+
+        code = self.cleaned_data["code"]
+        normalised = second_factor.normalise(code)
+        if not (normalised.isdigit() and len(normalised) == 6):
+            raise forms.ValidationError("Le code compte 6 chiffres, par exemple 123456.")
+        return code
+
+    def clean_password(self):
+        if not self.user.check_password(self.cleaned_data["password"]):
+            raise forms.ValidationError("Mot de passe incorrect.")
+        return self.cleaned_data["password"]
+
+    def clean(self):
+        from . import second_factor
+
+        cleaned = super().clean()
+        if self.key is None:  # a hidden field: its error is the form's
+            self.add_error(None, "Cette page a expiré : une nouvelle clé est affichée ci-dessus, ajoutez-la à l’application.")
+        elif "code" in cleaned:
+            self.step = second_factor.code_matches(self.key, cleaned["code"])
+            if self.step is None:
+                self.add_error(
+                    "code", "Ce code ne correspond pas : vérifiez que l’heure du téléphone est juste et saisissez le code affiché."
+                )
+        if (
+            self.replacing
+            and not self.errors
+            and "current_code" in cleaned
+            and second_factor.check_code(self.user, cleaned["current_code"]) is None
+        ):
+            self.add_error("current_code", second_factor.LOCKED if second_factor.is_locked(self.user) else second_factor.WRONG_CODE)
+        return cleaned

@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from mobilisation.core.models import PublicIdModel
 
-from .enums import AccountEventKind, InvitationState, Role
+from .enums import SECOND_FACTOR_ROLES, AccountEventKind, InvitationState, Role
 from .perms import Grants, touchable
 from .tokens import INVITATION_VALIDITY
 
@@ -222,6 +222,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def has_role(self, *roles):
         return bool(self.scope.roles & set(roles))
+
+    @property
+    def requires_second_factor(self):
+        """Whether the account must pass a second factor (ADR 007): the admin (superusers, staff) and whoever reads
+        personal data of the people helped (SECOND_FACTOR_ROLES). The ARS region needs one for the admin only
+        (MobilisationAdminSite); anyone may enrol. Computed from the scope: no query beyond it."""
+        return self.is_active and (self.is_superuser or self.is_staff or self.has_role(*SECOND_FACTOR_ROLES))
 
     @property
     def can_use_admin(self):

@@ -188,3 +188,57 @@ def set_account_active(*, user, by, active, reason):
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now(), updated_at=timezone.now())
     _record(user, AccountEventKind.REACTIVATED if active else AccountEventKind.DEACTIVATED, by, reason)
     return user
+
+
+# The second factor (ADR 007): enrolment, backup codes, reset. Helpers that write nothing are in second_factor.py.
+
+
+def _new_backup_codes(user):
+    """Replace the account's backup codes by 10 new ones (the old ones stop working); returns them, to show once."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    from .second_factor import BACKUP_CODES_COUNT
+
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="Codes de secours", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODES_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+@transaction.atomic
+def enrol_second_factor(*, user, key, last_t):
+    """Give `user` a confirmed TOTP device on `key` (hex), replacing any previous one, and new backup codes.
+
+    `last_t` is the time step of the code that confirmed it: that code cannot be used again. Returns (device, codes).
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    User.objects.select_for_update().get(pk=user.pk)
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(user=user, key=key, name="Application d’authentification", confirmed=True, last_t=last_t)
+    codes = _new_backup_codes(user)
+    _record(user, AccountEventKind.SECOND_FACTOR_ENROLLED, user)
+    return device, codes
+
+
+@transaction.atomic
+def regenerate_backup_codes(*, user):
+    """New backup codes for an account that has an application: the previous codes stop working."""
+    User.objects.select_for_update().get(pk=user.pk)
+    return _new_backup_codes(user)
+
+
+@transaction.atomic
+def reset_second_factor(*, user, by, reason):
+    """A lost phone: remove the person's application and backup codes, within what `by` manages (else DoesNotExist).
+
+    Their sessions stop being verified at once; an account that must use a second factor enrols again at its next page.
+    """
+    from django_otp import devices_for_user
+
+    user = User.objects.manageable_by(by).select_for_update().get(pk=user.pk)
+    for device in list(devices_for_user(user, confirmed=None)):
+        device.delete()
+    _record(user, AccountEventKind.SECOND_FACTOR_RESET, by, reason)
+    return user

@@ -43,6 +43,15 @@ class PageNotFound(FrenchDetail, exceptions.NotFound):
     pass
 
 
+class SecondFactorAccountToken(FrenchDetail, exceptions.AuthenticationFailed):
+    """The token of an account that must use a second factor: a token is a single factor (ADR 007)."""
+
+    default_detail = (
+        "Les jetons d’API ne valent pas pour les comptes soumis à la double authentification : "
+        "connectez-vous au site avec votre code pour utiliser l’API."
+    )
+
+
 class TooManyRequests(FrenchDetail, exceptions.Throttled):
     default_detail = "Trop de requêtes : la limite de l’API est atteinte."
     extra_detail_singular = "Réessayez dans {wait} seconde."

@@ -1,4 +1,5 @@
-"""The admin site, open to the ARS region and superusers only, and its base ModelAdmin."""
+"""The admin site, open to the ARS region and superusers only, after a second factor for everyone (ADR 007), and its
+base ModelAdmin."""
 
 from functools import update_wrapper
 
@@ -15,7 +16,8 @@ class MobilisationAdminSite(admin.AdminSite):
     index_title = "Données de la plateforme"
 
     def has_permission(self, request):
-        return request.user.is_active and request.user.is_authenticated and request.user.can_use_admin
+        user = request.user
+        return user.is_active and user.is_authenticated and user.can_use_admin and user.is_verified()
 
     def admin_view(self, view, cacheable=False):
         """Django's guard sends a signed-in user without the right to the admin login, which sends them back to the
@@ -24,7 +26,12 @@ class MobilisationAdminSite(admin.AdminSite):
         inner = super().admin_view(view, cacheable)
 
         def guarded(request, *args, **kwargs):
-            if request.user.is_authenticated and not self.has_permission(request):
+            user = request.user
+            if user.is_authenticated and user.is_active and user.can_use_admin and not user.is_verified():
+                from mobilisation.accounts.second_factor import redirect_to_second_factor
+
+                return redirect_to_second_factor(request, request.get_full_path() if request.method == "GET" else "")
+            if user.is_authenticated and not self.has_permission(request):
                 raise Http404
             return inner(request, *args, **kwargs)
 
@@ -33,6 +40,10 @@ class MobilisationAdminSite(admin.AdminSite):
     def login(self, request, extra_context=None):
         """The admin has no login page of its own. Anonymous users never reach this view (LoginRequiredMiddleware
         sends them to the site's login, back here afterwards); an admin goes on to the page asked for."""
+        if request.user.is_authenticated and request.user.can_use_admin and not request.user.is_verified():
+            from mobilisation.accounts.second_factor import redirect_to_second_factor
+
+            return redirect_to_second_factor(request, request.GET.get("next", "") or reverse("admin:index", current_app=self.name))
         if not self.has_permission(request):
             raise Http404
         target = request.GET.get("next", "")

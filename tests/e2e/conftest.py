@@ -126,11 +126,17 @@ class Visit:
         return self.page.locator("main .fr-badge").first.text_content().strip()
 
     def log_in(self, user, password=PASSWORD):
+        """Log in with the password, then, for an account holding an application (the demo accounts that must, see
+        accounts/demo.py), the code it shows now, as a person reads it from the phone."""
         page = self.page
         self.goto("/compte/connexion/")
         page.locator("#id_username").fill(user.email)
         page.locator("#id_password").fill(password)
-        page.get_by_role("button", name="Se connecter").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Se connecter").click()
+        if "/compte/double-authentification/verification/" in page.url:
+            page.locator("#id_code").fill(current_code_of(user))
+            page.get_by_role("button", name="Valider le code").click()
         page.wait_for_url("**/espace/")
 
     def log_out(self):
@@ -192,6 +198,18 @@ class Visit:
         self.goto(path, status=404)
         assert self.heading() == "Page non trouvée"
         self.check(label)
+
+
+def current_code_of(user):
+    """The code the user's application shows now. A code is accepted once: a second login in the same 30 seconds
+    would wait for the next one, so the device forgets the last code it took (and any failed try) first."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from mobilisation.accounts.second_factor import current_code
+
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None)
+    return current_code(device.key)
 
 
 @pytest.fixture

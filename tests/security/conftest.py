@@ -14,6 +14,8 @@ from mobilisation.directory.models import Organisation
 from mobilisation.plans import services
 from mobilisation.plans.models import RestrictionPeriod
 
+from ..utils import login_verified
+
 
 @dataclass
 class Side:
@@ -131,9 +133,17 @@ def personas(
 
 
 def api_client_for(user):
-    """An API client authenticated by a fresh personal token of `user` (anonymous when None)."""
+    """An API client authenticated by a fresh personal token of `user` (anonymous when None).
+
+    An account that must use a second factor gets no working token (ADR 007, tests/security/test_second_factor.py):
+    its client uses the API the only way it can, through a session verified by the second factor.
+    """
     if user is None:
         return APIClient()
+    if type(user).objects.get(pk=user.pk).requires_second_factor:
+        client = APIClient()
+        login_verified(client, user)
+        return client
     _, key = ApiToken.issue(user=user, name="tests de sécurité")
     return APIClient(HTTP_AUTHORIZATION=f"Token {key}")
 

@@ -99,6 +99,7 @@ def get_urls(world, password_reset_link):
         "people:resend": [person.public_id],
         "people:deactivate": [person.public_id],
         "people:reactivate": [person.public_id],
+        "people:reset_second_factor": [person.public_id],
         "people:change_membership": [membership.public_id],
         "people:deactivate_membership": [membership.public_id],
         "people:reactivate_membership": [membership.public_id],

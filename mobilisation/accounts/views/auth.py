@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mobilisation.core.limits import per_client_limit
 
+from .. import second_factor
 from ..forms import ApiTokenForm, LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from ..models import ApiToken
 
@@ -23,6 +24,17 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        """The password is right: an account holding a second factor (or obliged to have one) goes on to it."""
+        response = super().form_valid(form)
+        user = form.get_user()
+        if user.requires_second_factor or second_factor.has_device(user):
+            if not user.requires_second_factor:
+                self.request.session[second_factor.PENDING_SESSION_KEY] = True
+            second_factor.shorten_session(self.request)
+            return second_factor.redirect_to_second_factor(self.request, self.get_success_url())
+        return response
 
 
 class LogoutView(auth_views.LogoutView):
@@ -66,10 +78,21 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
 
 
+TOKENS_REFUSED = (
+    "Votre compte est soumis à la double authentification : un jeton d’API, qui vaut à lui seul connexion, ne lui est pas "
+    "délivré. Utilisez l’API depuis votre session connectée au site."
+)
+
+
 @require_http_methods(["GET", "POST"])
 def tokens(request):
     form = ApiTokenForm(request.POST or None)
     new_key = None
+    # A token is a single factor: accounts that must use a second one use the API through their verified session.
+    refused = request.user.requires_second_factor
+    if request.method == "POST" and refused:
+        messages.error(request, TOKENS_REFUSED)
+        return redirect("accounts:tokens")
     if request.method == "POST" and form.is_valid():
         expires_at = timezone.now() + datetime.timedelta(days=form.cleaned_data["expires_in_days"])
         _, new_key = ApiToken.issue(user=request.user, name=form.cleaned_data["name"], expires_at=expires_at)
@@ -77,7 +100,7 @@ def tokens(request):
     return render(
         request,
         "accounts/tokens.html",
-        {"form": form, "new_key": new_key, "tokens": ApiToken.objects.visible_to(request.user)},
+        {"form": form, "new_key": new_key, "tokens": ApiToken.objects.visible_to(request.user), "refused": refused},
     )
 
 

@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp import user_has_device
 
 from mobilisation.audit import services as audit
 from mobilisation.audit.enums import AuditAction
@@ -101,6 +102,7 @@ def person(request, public_id):
         "can_invite": editable,
         "can_resend": editable and shown.invitation_state in (InvitationState.INVITED, InvitationState.AWAITING),
         "can_manage_account": User.objects.manageable_by(user).filter(pk=shown.pk).exists(),
+        "has_second_factor": user_has_device(shown),
         "history": person_history(shown, memberships=[membership.pk for membership in memberships]),
         "States": InvitationState,
         "breadcrumb": [HOME, PEOPLE],
@@ -237,6 +239,23 @@ def set_account_active(request, public_id, active):
 
     what = {"title": ("Réactiver" if active else "Désactiver") + " le compte", "what": f"{shown} ({shown.email})", "account": True}
     return confirm(request, person=shown, active=active, template_context=what, do=do)
+
+
+@require_http_methods(["GET", "POST"])
+def reset_second_factor(request, public_id):
+    """A lost phone: whoever manages the account removes its application and backup codes, with a reason."""
+    section(request)
+    shown = get_object_or_404(User.objects.manageable_by(request.user), public_id=public_id)
+
+    def do(reason):
+        services.reset_second_factor(user=shown, by=request.user, reason=reason)
+        messages.success(
+            request,
+            f"La double authentification de {shown} est réinitialisée : la personne en configurera une nouvelle à sa prochaine connexion.",
+        )
+
+    what = {"title": "Réinitialiser la double authentification", "what": f"{shown} ({shown.email})", "second_factor": True}
+    return confirm(request, person=shown, active=False, template_context=what, do=do)
 
 
 @login_not_required

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from mobilisation.accounts.demo import DEMO_ACCOUNTS, create_demo_accounts
+from mobilisation.accounts.demo import DEMO_ACCOUNTS, DEMO_TOTP_SECRET, create_demo_accounts
 from mobilisation.followup.demo import DEMO_PEOPLE, create_demo_people
 
 
@@ -24,3 +24,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Mot de passe commun : valeur de DEMO_PASSWORD (par défaut « {settings.DEMO_PASSWORD} » si non défini).")
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account['email']:<42} {account['label']}")
+        self.stdout.write(
+            f"Double authentification (CCAS, bénévole, ARS région pour l’administration) : clé {DEMO_TOTP_SECRET} "
+            "dans une application d’authentification, ou « make code-demo EMAIL=<adresse> » pour le code du moment."
+        )
