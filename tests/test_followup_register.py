@@ -16,7 +16,7 @@ from mobilisation.followup.enums import Category, ConsentChannel, ConsentGiver, 
 from mobilisation.followup.models import ContactPerson, Person
 
 from .conftest import persona
-from .utils import page_text, login_verified
+from .utils import login_verified, page_text
 
 TODAY = timezone.localdate()
 
@@ -35,11 +35,6 @@ def make_person(commune="22050", **fields):
     }
     values.update(fields)
     return Person.objects.create(commune_id=commune, **values)
-
-
-@pytest.fixture
-def manager_dinan(db):
-    return persona(Role.SOCIAL_SERVICES_MANAGER, "responsable.ccas.dinan@exemple.fr", commune_id="22050")
 
 
 @pytest.fixture
@@ -116,7 +111,8 @@ def test_each_register_is_read_by_its_own_social_services(social_services_dinan,
 
 
 @pytest.mark.parametrize(
-    "role_fixture", ["coordinator_dinan", "elected_dinan", "delegation_22", "ars_region", "resource_pole", "partner_dinan", "volunteer_dinan"]
+    "role_fixture",
+    ["coordinator_dinan", "elected_dinan", "delegation_22", "ars_region", "resource_pole", "partner_dinan", "volunteer_dinan"],
 )
 def test_nobody_above_the_social_services_reads_a_name(request, client, role_fixture, yvonne):
     user = request.getfixturevalue(role_fixture)
@@ -225,7 +221,9 @@ def test_someone_who_objected_is_recognised(agent, yvonne, social_services_dinan
     from mobilisation.followup import services
 
     services.record_objection(person=yvonne, date=TODAY, by=social_services_dinan)
-    data = form_data(last_name="Le Goff", first_name="Yvonne", birth_date="1938-05-03", provenance=Provenance.DEPARTEMENT, requester_name="")
+    data = form_data(
+        last_name="Le Goff", first_name="Yvonne", birth_date="1938-05-03", provenance=Provenance.DEPARTEMENT, requester_name=""
+    )
     assert "s’est opposée à son inscription" in page_text(agent.post(reverse("followup:create"), data))
 
 

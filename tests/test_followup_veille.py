@@ -37,11 +37,6 @@ NOW = timezone.now()
 
 
 @pytest.fixture
-def manager_dinan(db):
-    return persona(Role.SOCIAL_SERVICES_MANAGER, "responsable.ccas.dinan@exemple.fr", commune_id="22050")
-
-
-@pytest.fixture
 def people(db):
     """Three people of Dinan's register: one living alone, one disabled adult, one with a contact person."""
     alone = make_person(last_name="Seule", first_name="Anne", lives_alone=True, phone="+33261910010")
@@ -97,7 +92,9 @@ def test_a_campaign_targets_its_categories(campaign, people, social_services_din
 
 
 def test_the_database_keeps_one_open_task_per_person(running, people):
-    other = Campaign.objects.create(name="Autre", commune_id="22050", trigger="manuel", starts_on=timezone.localdate(), created_by=running.created_by)
+    other = Campaign.objects.create(
+        name="Autre", commune_id="22050", trigger="manuel", starts_on=timezone.localdate(), created_by=running.created_by
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         ContactTask.objects.create(campaign=other, person=people["alone"], round_number=1, due_at=NOW, next_attempt_at=NOW)
 
@@ -141,7 +138,12 @@ def test_an_outcome_for_a_call_someone_else_holds_is_refused(running, social_ser
 
     task = services.claim_next(by=volunteer_dinan, now=NOW)
     with pytest.raises(ValidationError):
-        services.record_outcome(task=task, outcome=Outcome.FINE, by=persona(Role.VOLUNTEER, "b2@exemple.fr", organisation=volunteer_dinan.memberships.get().organisation), now=NOW)
+        services.record_outcome(
+            task=task,
+            outcome=Outcome.FINE,
+            by=persona(Role.VOLUNTEER, "b2@exemple.fr", organisation=volunteer_dinan.memberships.get().organisation),
+            now=NOW,
+        )
     assert not CallAttempt.objects.exists()
 
 
@@ -169,10 +171,16 @@ def test_unreached_three_times_is_retried_then_escalated_to_the_contact_person(r
     assert [(s.level, s.outcome) for s in escalation.steps.all()] == [(1, "sans_nouvelles"), (2, "va_bien")]
 
 
-def test_needs_help_opens_a_request_and_distress_alerts_the_manager_at_once(running, people, social_services_dinan, manager_dinan, django_capture_on_commit_callbacks):
+def test_needs_help_opens_a_request_and_distress_alerts_the_manager_at_once(
+    running, people, social_services_dinan, manager_dinan, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         services.record_outcome(
-            task=open_task(people["alone"]), outcome=Outcome.NEEDS_HELP, needs=[Need.MEDICINE, Need.SHOPPING], distress=True, by=social_services_dinan
+            task=open_task(people["alone"]),
+            outcome=Outcome.NEEDS_HELP,
+            needs=[Need.MEDICINE, Need.SHOPPING],
+            distress=True,
+            by=social_services_dinan,
         )
     request = HelpRequest.objects.get()
     assert request.needs == ["courses", "medicaments"] and request.person == people["alone"]
@@ -224,12 +232,24 @@ def test_an_agent_prepares_and_launches_a_campaign(client, social_services_dinan
     client.post(reverse("followup:campaign_transition", args=[campaign.public_id, "lancer"]))
     campaign.refresh_from_db()
     assert campaign.state == CampaignState.RUNNING and campaign.tasks.count() == 3
-    assert "3 appels à passer" in page_text(client.get(reverse("calls:index"))) or "3 appels en attente" in page_text(client.get(reverse("calls:index")))
+    assert "3 appels à passer" in page_text(client.get(reverse("calls:index"))) or "3 appels en attente" in page_text(
+        client.get(reverse("calls:index"))
+    )
 
 
 def test_a_campaign_form_with_bad_input_says_so_and_keeps_it(client, social_services_dinan):
     login_verified(client, social_services_dinan)
-    data = {"register": "commune:29019", "name": "X", "trigger": CampaignTrigger.RESTRICTION, "starts_on": "2027-02-10", "ends_on": "2027-02-01", "interval_days": "0", "call_time": "25:00", "max_attempts": "99", "retry_minutes": "1"}
+    data = {
+        "register": "commune:29019",
+        "name": "X",
+        "trigger": CampaignTrigger.RESTRICTION,
+        "starts_on": "2027-02-10",
+        "ends_on": "2027-02-01",
+        "interval_days": "0",
+        "call_time": "25:00",
+        "max_attempts": "99",
+        "retry_minutes": "1",
+    }
     response = client.post(reverse("followup:campaign_create"), data)
     assert response.status_code == 400
     text = page_text(response)
@@ -298,7 +318,12 @@ def test_the_escalation_page_leads_the_ladder(client, running, people, social_se
 
 def test_a_volunteer_sees_only_what_the_call_needs_and_nothing_after(client, running, people, volunteer_dinan):
     alone = people["alone"]
-    alone.reason, alone.reason_consent_by, alone.reason_consent_channel, alone.reason_consent_at = "Diabète", "personne", "ecrit", timezone.localdate()
+    alone.reason, alone.reason_consent_by, alone.reason_consent_channel, alone.reason_consent_at = (
+        "Diabète",
+        "personne",
+        "ecrit",
+        timezone.localdate(),
+    )
     alone.address = "9 rue secrète"
     alone.save()
     login_verified(client, volunteer_dinan)
@@ -333,11 +358,15 @@ def test_a_paused_campaign_gives_its_volunteers_nothing(client, running, volunte
 # What flows up (SECURITY.md 6)
 
 
-def test_a_linked_plan_action_shows_computed_indicators_with_small_counts_hidden(client, plan, coordinator_dinan, running, people, social_services_dinan):
+def test_a_linked_plan_action_shows_computed_indicators_with_small_counts_hidden(
+    client, plan, coordinator_dinan, running, people, social_services_dinan
+):
     from mobilisation.plans.models import PlannedAction
 
     model = plan.mobilisation.action_models.filter(title__icontains="appel").first() or plan.mobilisation.action_models.first()
-    action = PlannedAction.objects.create(plan=plan, origin="nouvelle", title="Veille téléphonique des personnes isolées", theme=model.theme)
+    action = PlannedAction.objects.create(
+        plan=plan, origin="nouvelle", title="Veille téléphonique des personnes isolées", theme=model.theme
+    )
     running.plan_action = action
     running.save()
     for n in range(4):

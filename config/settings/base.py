@@ -417,7 +417,9 @@ def require_field_encryption_keys(keys, secret_key):
         try:
             Fernet(key)
         except (ValueError, TypeError):
-            raise ImproperlyConfigured(f"La clé n° {position} de FIELD_ENCRYPTION_KEYS n’est pas une clé Fernet valide (44 caractères base64).") from None
+            raise ImproperlyConfigured(
+                f"La clé n° {position} de FIELD_ENCRYPTION_KEYS n’est pas une clé Fernet valide (44 caractères base64)."
+            ) from None
     return keys
 
 

@@ -14,12 +14,48 @@ from .models import ContactPerson, Person
 
 DEMO_COMMUNE = "22050"  # Dinan
 LAST_NAMES = [
-    "Le Goff", "Le Gall", "Guillou", "Le Roux", "Morvan", "Tanguy", "Le Bihan", "Kerleau", "Jégou", "Riou",
-    "Hamon", "Le Floch", "Quéméner", "Cadiou", "Le Corre", "Prigent", "Daniel", "Le Meur", "Stéphan", "Nicolas",
+    "Le Goff",
+    "Le Gall",
+    "Guillou",
+    "Le Roux",
+    "Morvan",
+    "Tanguy",
+    "Le Bihan",
+    "Kerleau",
+    "Jégou",
+    "Riou",
+    "Hamon",
+    "Le Floch",
+    "Quéméner",
+    "Cadiou",
+    "Le Corre",
+    "Prigent",
+    "Daniel",
+    "Le Meur",
+    "Stéphan",
+    "Nicolas",
 ]
 FIRST_NAMES = [
-    "Anne", "Yvonne", "Marie", "Jeanne", "Louise", "Marcel", "Jean", "Pierre", "Yves", "Hervé",
-    "Germaine", "Odette", "Francis", "Joseph", "Simone", "René", "Paulette", "Lucien", "Denise", "Roger",
+    "Anne",
+    "Yvonne",
+    "Marie",
+    "Jeanne",
+    "Louise",
+    "Marcel",
+    "Jean",
+    "Pierre",
+    "Yves",
+    "Hervé",
+    "Germaine",
+    "Odette",
+    "Francis",
+    "Joseph",
+    "Simone",
+    "René",
+    "Paulette",
+    "Lucien",
+    "Denise",
+    "Roger",
 ]
 STREETS = ["rue de la Ferronnerie", "rue du Jerzual", "place Du Guesclin", "rue de l’Horloge", "rue de Léhon", "rue Chateaubriand"]
 REASONS = ["Insuffisance respiratoire, oxygène à domicile", "Troubles de la mémoire", "Mobilité réduite après une chute"]
@@ -42,7 +78,9 @@ def create_demo_people():
     for n in range(DEMO_PEOPLE):
         category = Category.AGED_65 if n % 6 else (Category.DISABLED_ADULT if n % 12 else Category.AGED_60_UNFIT)
         age = rng.randint(66, 97) if category == Category.AGED_65 else rng.randint(45, 64)
-        provenance = [Provenance.PERSON, Provenance.THIRD_PARTY, Provenance.DEPARTEMENT, Provenance.CARSAT, Provenance.REPRESENTATIVE][n % 5]
+        provenance = [Provenance.PERSON, Provenance.THIRD_PARTY, Provenance.DEPARTEMENT, Provenance.CARSAT, Provenance.REPRESENTATIVE][
+            n % 5
+        ]
         request_date = today - datetime.timedelta(days=rng.randint(1, 400) if n > 3 else n + 2)
         person = Person(
             commune=commune,
@@ -69,6 +107,8 @@ def create_demo_people():
             person.reason_consent_at = request_date
         person.save()
         if n % 2 == 0:
-            ContactPerson.objects.create(person=person, name=f"{FIRST_NAMES[(n + 3) % 20]} {person.last_name}", link="enfant", phone=fiction_phone(500 + n))
+            ContactPerson.objects.create(
+                person=person, name=f"{FIRST_NAMES[(n + 3) % 20]} {person.last_name}", link="enfant", phone=fiction_phone(500 + n)
+            )
         created += 1
     return created

@@ -34,7 +34,7 @@ class Figure:
         return number(self.value)
 
     def rate_of(self, total):
-        """"87 %" of `total` (a Figure), or "—" when either count is hidden or the total is zero."""
+        """ "87 %" of `total` (a Figure), or "—" when either count is hidden or the total is zero."""
         if self.hidden or total.hidden or not total.value:
             return "—"
         return f"{round(100 * self.value / total.value)} %"
@@ -103,7 +103,7 @@ def action_indicators(actions):
     counts = campaign_counts(campaigns)
     totals = {}
     for campaign in campaigns:
-        row = totals.setdefault(campaign.plan_action_id, dict.fromkeys(key for key, _ in INDICATORS, 0))
+        row = totals.setdefault(campaign.plan_action_id, dict.fromkeys([key for key, _ in INDICATORS], 0))
         for key, _ in INDICATORS:
             row[key] += counts[campaign.pk][key]
     return {action_id: [(label, Figure(row[key])) for key, label in INDICATORS] for action_id, row in totals.items()}

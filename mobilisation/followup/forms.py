@@ -105,7 +105,10 @@ class PersonForm(SubmitOnceMixin, StaleSaveGuardMixin, BaseModelForm):
         cleaned = super().clean()
         if (cleaned.get("reason") or "").strip():
             if not cleaned.get("reason_consent"):
-                self.add_error("reason_consent", "Sans consentement explicite, le motif ne peut pas être enregistré : cochez la case ou videz le motif.")
+                self.add_error(
+                    "reason_consent",
+                    "Sans consentement explicite, le motif ne peut pas être enregistré : cochez la case ou videz le motif.",
+                )
             for name, message in [
                 ("reason_consent_by", "Dites qui a donné son consentement."),
                 ("reason_consent_channel", "Dites comment le consentement a été recueilli."),
@@ -242,7 +245,6 @@ class ConfirmForm(BaseForm):
         return date
 
 
-
 # The veille
 
 
@@ -251,7 +253,10 @@ class CampaignForm(StaleSaveGuardMixin, BaseModelForm):
 
     register = forms.ChoiceField(label="Registre", required=True)
     categories = forms.MultipleChoiceField(
-        label="Qualités visées", required=False, widget=forms.CheckboxSelectMultiple, help_text="Aucune cochée : toutes les personnes inscrites."
+        label="Qualités visées",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Aucune cochée : toutes les personnes inscrites.",
     )
 
     class Meta:
@@ -304,9 +309,14 @@ class CampaignForm(StaleSaveGuardMixin, BaseModelForm):
         self.fields["restriction"].queryset = RestrictionPeriod.objects.current_or_coming(today - datetime.timedelta(days=30))
         self.fields["restriction"].empty_label = "Aucune"
         self.fields["callers"].queryset = callers_for(communes).order_by("last_name", "first_name")
-        self.fields["callers"].help_text = "Bénévoles des associations de vos communes : ils ne verront que le prénom et le téléphone de la personne à appeler, le temps de l’appel."
+        self.fields[
+            "callers"
+        ].help_text = "Bénévoles des associations de vos communes : ils ne verront que le prénom et le téléphone de la personne à appeler, le temps de l’appel."
         self.fields["plan_action"].queryset = (
-            PlannedAction.objects.filter(plan__cls__communes__in=communes).distinct().select_related("plan__cls").order_by("plan__cls__name", "title")
+            PlannedAction.objects.filter(plan__cls__communes__in=communes)
+            .distinct()
+            .select_related("plan__cls")
+            .order_by("plan__cls__name", "title")
         )
         self.fields["plan_action"].label_from_instance = lambda action: f"{action.title} ({action.plan.cls.name})"
         self.fields["plan_action"].empty_label = "Aucune"
@@ -359,7 +369,11 @@ def callers_for(communes):
 class OutcomeForm(BaseForm):
     outcome = forms.ChoiceField(label="Résultat", choices=Outcome.choices, widget=forms.RadioSelect)
     needs = forms.MultipleChoiceField(
-        label="Besoins exprimés", choices=Need.choices, required=False, widget=forms.CheckboxSelectMultiple, help_text="Si la personne a besoin d’aide."
+        label="Besoins exprimés",
+        choices=Need.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Si la personne a besoin d’aide.",
     )
     distress = forms.BooleanField(
         label="La personne est en détresse (malaise, danger, grande angoisse) : le responsable du CCAS est alerté à l’instant",

@@ -18,8 +18,10 @@ def social_services_home(user):
         due=Count("pk", filter=Q(acknowledged_at__isnull=True)),
         late=Count("pk", filter=Q(acknowledged_at__isnull=True, acknowledgement_due__lt=today)),
     )
-    escalations = Escalation.objects.visible_to(user).open().aggregate(
-        total=Count("pk"), distress=Count("pk", filter=Q(reason=EscalationReason.DISTRESS))
+    escalations = (
+        Escalation.objects.visible_to(user)
+        .open()
+        .aggregate(total=Count("pk"), distress=Count("pk", filter=Q(reason=EscalationReason.DISTRESS)))
     )
     return {
         "registered": registered["total"],

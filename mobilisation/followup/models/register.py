@@ -86,9 +86,9 @@ class PersonQuerySet(models.QuerySet):
 
     def same_person(self, *, last_name, first_name, birth_date, commune):
         """Records of the same person in the same commune's register (name, first name, birth date): a duplicate."""
-        return self.filter(
-            search_name=search_key(f"{last_name} {first_name}"), birth_date=birth_date, commune=commune
-        ).exclude(state=RegistrationState.REMOVED)
+        return self.filter(search_name=search_key(f"{last_name} {first_name}"), birth_date=birth_date, commune=commune).exclude(
+            state=RegistrationState.REMOVED
+        )
 
 
 class Person(PublicIdModel):
@@ -102,7 +102,9 @@ class Person(PublicIdModel):
     first_name = models.CharField("prénom", max_length=150, blank=True)
     birth_date = models.DateField("date de naissance", null=True, blank=True)
     category = models.CharField("qualité", max_length=20, choices=Category.choices, blank=True)
-    address = models.CharField("adresse", max_length=250, blank=True, help_text="Numéro et voie, par exemple « 12 rue de la Poissonnerie ».")
+    address = models.CharField(
+        "adresse", max_length=250, blank=True, help_text="Numéro et voie, par exemple « 12 rue de la Poissonnerie »."
+    )
     address_complement = models.CharField(
         "complément d’adresse", max_length=250, blank=True, help_text="Bâtiment, étage, code d’accès, lieu-dit."
     )
@@ -218,8 +220,11 @@ class Person(PublicIdModel):
 
     @property
     def acknowledgement_late(self):
-        return self.is_registered and self.acknowledged_at is None and self.acknowledgement_due is not None and (
-            self.acknowledgement_due < timezone.localdate()
+        return (
+            self.is_registered
+            and self.acknowledged_at is None
+            and self.acknowledgement_due is not None
+            and (self.acknowledgement_due < timezone.localdate())
         )
 
     @property

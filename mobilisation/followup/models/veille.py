@@ -183,7 +183,11 @@ class ContactTaskQuerySet(models.QuerySet):
     def claimable(self, now=None):
         """Open calls due now and claimed by nobody (or by someone whose claim has lapsed)."""
         now = now or timezone.now()
-        return self.open().filter(kind=TaskKind.CALL, next_attempt_at__lte=now).filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        return (
+            self.open()
+            .filter(kind=TaskKind.CALL, next_attempt_at__lte=now)
+            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        )
 
     def in_calling_order(self):
         return self.order_by("priority", "next_attempt_at", "pk")
@@ -207,7 +211,12 @@ class ContactTask(PublicIdModel):
     )
     claimed_until = models.DateTimeField("pris jusqu’à", null=True, blank=True)
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_visits", verbose_name="visite confiée à"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_visits",
+        verbose_name="visite confiée à",
     )
     last_outcome = models.CharField("dernier résultat", max_length=15, choices=Outcome.choices, blank=True)
     done_at = models.DateTimeField("faite le", null=True, blank=True)

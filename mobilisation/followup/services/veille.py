@@ -174,7 +174,9 @@ def claim_next(*, by, campaign=None, request=None, now=None):
         return held
     until = now + datetime.timedelta(minutes=CLAIM_MINUTES)
     for _ in range(5):  # a few rounds of candidates: others may be claiming the same ones at this very moment
-        candidates = list(tasks.claimable(now).filter(campaign__state=CampaignState.RUNNING).in_calling_order().values_list("pk", flat=True)[:20])
+        candidates = list(
+            tasks.claimable(now).filter(campaign__state=CampaignState.RUNNING).in_calling_order().values_list("pk", flat=True)[:20]
+        )
         if not candidates:
             return None
         for pk in candidates:
@@ -186,7 +188,9 @@ def claim_next(*, by, campaign=None, request=None, now=None):
             )
             if won:
                 task = ContactTask.objects.select_related("campaign", "person__commune").get(pk=pk)
-                audit(AuditAction.READ, by=by, request=request, person=task.person, summary=f"appel pris (campagne « {task.campaign.name} »)")
+                audit(
+                    AuditAction.READ, by=by, request=request, person=task.person, summary=f"appel pris (campagne « {task.campaign.name} »)"
+                )
                 return task
     return None
 
@@ -221,9 +225,7 @@ def alert_manager(escalation):
     body = render_to_string(
         "followup/email/distress.txt", {"campaign": campaign, "link": absolute_url(escalation.get_absolute_url()), "escalation": escalation}
     )
-    send_later(
-        recipients=managers.values_list("user__email", flat=True), subject=f"Personne en détresse – {campaign.name}", body=body
-    )
+    send_later(recipients=managers.values_list("user__email", flat=True), subject=f"Personne en détresse – {campaign.name}", body=body)
 
 
 @transaction.atomic
@@ -244,7 +246,15 @@ def record_outcome(*, task, outcome, by, needs=(), distress=False, channel=CallA
     if outcome == Outcome.NEEDS_HELP and not needs:
         raise ValidationError("Dites de quoi la personne a besoin.")
     attempt = CallAttempt.objects.create(
-        task=task, campaign=task.campaign, person=task.person, round_number=task.round_number, by=by, at=now, channel=channel, outcome=outcome, needs=needs
+        task=task,
+        campaign=task.campaign,
+        person=task.person,
+        round_number=task.round_number,
+        by=by,
+        at=now,
+        channel=channel,
+        outcome=outcome,
+        needs=needs,
     )
     task.attempts += 1
     task.last_outcome = outcome
@@ -261,7 +271,11 @@ def record_outcome(*, task, outcome, by, needs=(), distress=False, channel=CallA
         _escalate(task, EscalationReason.WRONG_NUMBER, now=now)
     else:
         followed.unreached_last_round = False
-        final = {Outcome.REFUSED: FinalStatus.STOPPED, Outcome.HOSPITALISED: FinalStatus.HOSPITALISED, Outcome.DECEASED: FinalStatus.DECEASED}
+        final = {
+            Outcome.REFUSED: FinalStatus.STOPPED,
+            Outcome.HOSPITALISED: FinalStatus.HOSPITALISED,
+            Outcome.DECEASED: FinalStatus.DECEASED,
+        }
         if outcome in final:
             followed.final_status = final[outcome]
             followed.changed_at = now

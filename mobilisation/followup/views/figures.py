@@ -44,12 +44,23 @@ def index(request):
         communes = communes.filter(department=chosen)
     elif departments.count() > 1:
         communes = communes.none()  # the whole region: by department first, a department's communes on demand
-    by_department = [
-        {"department": department, "rows": figures.register_aggregates(Commune.objects.filter(department=department).filter(pk__in=communes_seen_by(user)))}
-        for department in departments
-    ] if not chosen and departments.count() > 1 else []
+    by_department = (
+        [
+            {
+                "department": department,
+                "rows": figures.register_aggregates(Commune.objects.filter(department=department).filter(pk__in=communes_seen_by(user))),
+            }
+            for department in departments
+        ]
+        if not chosen and departments.count() > 1
+        else []
+    )
     department_totals = [
-        (item["department"], figures.Figure(sum(row["total"].value for row in item["rows"])), [figures.Figure(sum(row["categories"][i].value for row in item["rows"])) for i in range(len(Category.values))])
+        (
+            item["department"],
+            figures.Figure(sum(row["total"].value for row in item["rows"])),
+            [figures.Figure(sum(row["categories"][i].value for row in item["rows"])) for i in range(len(Category.values))],
+        )
         for item in by_department
     ]
     campaigns = list(

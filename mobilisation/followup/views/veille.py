@@ -72,7 +72,9 @@ def campaign_edit(request, public_id=None):
             summary=f"campagne « {saved.name} » {'modifiée' if public_id else 'créée'}",
             **campaign_tags(saved),
         )
-        messages.success(request, f"La campagne « {saved.name} » est enregistrée." + ("" if public_id else " Lancez-la quand l’alerte est là."))
+        messages.success(
+            request, f"La campagne « {saved.name} » est enregistrée." + ("" if public_id else " Lancez-la quand l’alerte est là.")
+        )
         return redirect(saved)
     title = f"Modifier « {item.name} »" if item.pk else "Préparer une campagne de veille"
     context = {"form": form, "title": title, "campaign": item, "breadcrumb": [HOME, REGISTER, CAMPAIGNS]}
@@ -107,7 +109,11 @@ def campaign_transition(request, public_id, transition):
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect(item)
-    done = {"lancer": "La campagne est lancée : les appels du tour sont dans la liste.", "suspendre": "La campagne est suspendue.", "clore": "La campagne est close : ses appels en attente sont annulés."}
+    done = {
+        "lancer": "La campagne est lancée : les appels du tour sont dans la liste.",
+        "suspendre": "La campagne est suspendue.",
+        "clore": "La campagne est close : ses appels en attente sont annulés.",
+    }
     messages.success(request, done[transition])
     return redirect(item)
 
@@ -133,10 +139,19 @@ def call_list_pdf(request, public_id):
     tasks = list(
         item.tasks.open().select_related("person").prefetch_related("person__contacts").order_by("priority", "person__search_name", "pk")
     )
-    services.audit(AuditAction.CALL_LIST, by=request.user, request=request, summary=f"liste d’appels papier « {item.name} »", row_count=len(tasks), **campaign_tags(item))
+    services.audit(
+        AuditAction.CALL_LIST,
+        by=request.user,
+        request=request,
+        summary=f"liste d’appels papier « {item.name} »",
+        row_count=len(tasks),
+        **campaign_tags(item),
+    )
     from mobilisation.plans.views.document import render_pdf
 
-    html = render_to_string("followup/call_list_pdf.html", {"campaign": item, "tasks": tasks, "now": timezone.localtime(), "outcomes": Outcome.choices})
+    html = render_to_string(
+        "followup/call_list_pdf.html", {"campaign": item, "tasks": tasks, "now": timezone.localtime(), "outcomes": Outcome.choices}
+    )
     response = HttpResponse(render_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="liste-d-appels.pdf"'
     return response
@@ -147,7 +162,9 @@ def call_list_pdf(request, public_id):
 def paper_entry(request, public_id):
     """The outcomes of a paper call list typed back afterwards, all at once."""
     item = campaign_for(request, public_id)
-    tasks = {str(task.public_id): task for task in item.tasks.open().select_related("person").order_by("priority", "person__search_name", "pk")}
+    tasks = {
+        str(task.public_id): task for task in item.tasks.open().select_related("person").order_by("priority", "person__search_name", "pk")
+    }
     initial = [{"task": public_id} for public_id in tasks]
     formset = PaperFormSet(request.POST or None, initial=initial, prefix="papier")
     if request.method == "POST" and formset.is_valid():
@@ -167,12 +184,27 @@ def paper_entry(request, public_id):
                 refused += 1
         messages.success(request, f"{recorded} résultat{'s' if recorded > 1 else ''} enregistré{'s' if recorded > 1 else ''}.")
         if refused:
-            messages.warning(request, f"{refused} ligne{'s' if refused > 1 else ''} à saisir depuis la fiche d’appel (besoin d’aide, ou appel déjà enregistré).")
+            messages.warning(
+                request,
+                f"{refused} ligne{'s' if refused > 1 else ''} à saisir depuis la fiche d’appel (besoin d’aide, ou appel déjà enregistré).",
+            )
         return redirect(item)
     if request.method == "GET":
-        services.audit(AuditAction.CALL_LIST, by=request.user, request=request, summary=f"saisie d’une liste papier « {item.name} »", row_count=len(tasks), **campaign_tags(item))
+        services.audit(
+            AuditAction.CALL_LIST,
+            by=request.user,
+            request=request,
+            summary=f"saisie d’une liste papier « {item.name} »",
+            row_count=len(tasks),
+            **campaign_tags(item),
+        )
     rows = [(form, tasks.get(str(form["task"].value()))) for form in formset]
-    context = {"campaign": item, "formset": formset, "rows": rows, "breadcrumb": [HOME, REGISTER, CAMPAIGNS, (item.name, item.get_absolute_url())]}
+    context = {
+        "campaign": item,
+        "formset": formset,
+        "rows": rows,
+        "breadcrumb": [HOME, REGISTER, CAMPAIGNS, (item.name, item.get_absolute_url())],
+    }
     return render(request, "followup/paper_entry.html", context, status=400 if request.method == "POST" else 200)
 
 
@@ -349,4 +381,3 @@ def help_request_handled(request, public_id):
     if services.handle_help_request(help_request=item, by=request.user, request=request):
         messages.success(request, "La demande d’aide est notée comme traitée.")
     return redirect("followup:help_requests")
-

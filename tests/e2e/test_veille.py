@@ -1,0 +1,151 @@
+"""The veille in the browser: the CCAS agent registers a person by phone with consent to a reason and launches a
+campaign linked to the CLS plan's action; the volunteer caller takes calls and records « pas de réponse » three
+times; the escalation reaches the contact person; a « besoin d’aide » opens a request; the coordinator sees the
+linked action's indicators move and the region reads aggregates with « < 5 ». axe-core at zero on every page."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from mobilisation.followup.models import Campaign, ContactTask, Escalation, HelpRequest, Person
+
+from .seed import seed_submitted_plans
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_veille_from_registration_to_the_figures(visit, people):
+    plans = seed_submitted_plans(people)
+    veille_action = next(a for a in plans.dinan.actions if a.action_model.slug == "visites-contacts-personnes-fragiles")
+    volunteer_name = people.volunteer.get_full_name()
+
+    # The agent registers a person called on the phone, who consents to her reason being kept.
+    agent = visit("veille-agent")
+    page = agent.page
+    agent.log_in(people.social)
+    agent.click_link("Registre des personnes fragiles")
+    assert agent.heading() == "Registre des personnes fragiles"
+    agent.check("registre")
+    agent.click_link("Inscrire une personne")
+    agent.check("inscription vide")
+    page.locator("#id_last_name").fill("Le Bihan")
+    page.locator("#id_first_name").fill("Germaine")
+    page.locator("#id_birth_date").fill("1936-04-18")
+    page.locator("#id_category").select_option("65_ans")
+    page.locator("#id_address").fill("7 rue de la Lainerie")
+    page.locator("#id_phone").fill("02 61 91 09 01")
+    page.locator("#id_lives_alone").check()
+    page.locator("#id_provenance").select_option("personne")
+    page.locator("#id_contacts-0-name").fill("Yann Le Bihan")
+    page.locator("#id_contacts-0-link").fill("neveu")
+    page.locator("#id_contacts-0-phone").fill("0261910902")
+    page.locator("#id_reason").fill("Insuffisance cardiaque")
+    agent.click_button("Enregistrer")
+    assert "Sans consentement explicite" in agent.main_text()  # the reason waits for its consent; nothing lost
+    assert page.locator("#id_last_name").input_value() == "Le Bihan"
+    agent.check("motif sans consentement")
+    page.locator("#id_reason_consent").check()
+    page.locator("#id_reason_consent_by").select_option("personne")
+    page.locator("#id_reason_consent_channel").select_option("telephone")
+    page.locator("#id_reason_consent_at").fill(timezone.localdate().isoformat())
+    agent.click_button("Enregistrer")
+    assert agent.heading() == "LE BIHAN Germaine"
+    assert "Insuffisance cardiaque" in agent.main_text() and "par téléphone" in agent.main_text()
+    agent.check("fiche")
+    germaine = Person.objects.get(last_name="Le Bihan")
+
+    # A campaign over the register, fed into the plan's « visites et contacts » action, with the volunteer as caller.
+    agent.goto("/registre/veille/")
+    agent.check("campagnes")
+    agent.click_link("Préparer une campagne")
+    page.locator("#id_name").fill("Veille confinement décembre")
+    page.locator("#id_trigger").select_option("manuel")
+    page.locator("#id_plan_action").select_option(label=f"{veille_action.title} ({plans.dinan.plan.cls.name})")
+    page.locator("#id_max_attempts").fill("3")
+    page.locator("#id_retry_minutes").fill("5")
+    page.get_by_label(volunteer_name).check()
+    agent.check("campagne a preparer")
+    agent.click_button("Enregistrer")
+    assert agent.heading() == "Veille confinement décembre"
+    agent.click_button("Lancer la campagne")
+    campaign = Campaign.objects.get()
+    assert campaign.tasks.count() == Person.objects.registered().filter(commune="22050").count()
+    agent.check("campagne lancee")
+
+    # The volunteer caller: Germaine lives alone, so she comes first; nothing but her first name and phone.
+    caller = visit("veille-benevole")
+    call = caller.page
+    caller.log_in(people.volunteer)
+    caller.click_link("appels à passer")
+    caller.check("appels a passer")
+    caller.click_button("Prendre l’appel suivant")
+    task = ContactTask.objects.get(claimed_by=people.volunteer)
+    if task.person != germaine:  # another demo person living alone may come first: give calls back until hers
+        ContactTask.objects.filter(pk=task.pk).update(priority=5, claimed_by=None, claimed_until=None)
+        ContactTask.objects.filter(person=germaine).update(priority=0)
+        caller.goto("/appels/")
+        caller.click_button("Prendre l’appel suivant")
+    assert caller.heading() == "Appeler Germaine"
+    text = caller.main_text()
+    assert "02 61 91 09 01" in text and "Premier appel de la veille" in text
+    for hidden in ["Le Bihan", "LE BIHAN", "Insuffisance", "Lainerie"]:
+        assert hidden not in text
+    caller.check("fiche d appel benevole")
+    for attempt in range(3):
+        call.get_by_label("Pas de réponse").check()
+        caller.click_button("Enregistrer", exact=True)
+        assert "Résultat enregistré : Pas de réponse" in caller.main_text()
+        if attempt < 2:
+            # The retry waits the campaign's delay: the test moves the clock of this one task forward.
+            ContactTask.objects.filter(person=germaine).update(next_attempt_at=timezone.now() - datetime.timedelta(seconds=1))
+            ContactTask.objects.exclude(person=germaine).update(next_attempt_at=timezone.now() + datetime.timedelta(hours=1))
+            caller.click_button("Prendre l’appel suivant")
+            assert "Pourquoi j’appelle à nouveau" in caller.main_text() and "pas de réponse" in caller.main_text()
+    caller.check("trois essais")
+    caller.expect_not_found(task.get_absolute_url() if task.person == germaine else ContactTask.objects.filter(person=germaine).first().get_absolute_url(), "appel termine")
+
+    # The escalation: the agent calls the contact person, who has seen her.
+    escalation = Escalation.objects.get(person=germaine)
+    agent.goto("/espace/")
+    assert "1 escalade en cours" in agent.main_text()
+    agent.click_link("1 escalade en cours")
+    agent.check("escalades")
+    agent.click_link("LE BIHAN Germaine")
+    assert "Yann Le Bihan (neveu)" in agent.main_text() and "02 61 91 09 02" in agent.main_text()
+    agent.check("escalade")
+    page.get_by_label("La personne va bien").check()
+    agent.click_button("Enregistrer cet échelon")
+    escalation.refresh_from_db()
+    assert escalation.state == "resolue"
+
+    # Another call: a « besoin d’aide » opens a request to the CCAS.
+    ContactTask.objects.exclude(person=germaine).update(next_attempt_at=timezone.now() - datetime.timedelta(seconds=1))
+    caller.goto("/appels/")
+    caller.click_button("Prendre l’appel suivant")
+    call.get_by_label("Joint(e), a besoin d’aide").check()
+    call.get_by_label("Courses").check()
+    caller.click_button("Enregistrer", exact=True)
+    assert HelpRequest.objects.filter(needs=["courses"]).count() == 1
+    agent.goto("/registre/demandes-d-aide/")
+    assert "courses" in agent.main_text()
+    agent.check("demandes d aide")
+
+    # The coordinator reads the action's indicators, computed by the veille.
+    coordinator = visit("veille-coordination")
+    coordinator.log_in(people.coordinator)
+    coordinator.goto(veille_action.get_absolute_url())
+    text = coordinator.main_text()
+    assert "Calculés par la veille" in text and "Personnes suivies" in text
+    assert "< 5" in text  # one person reached
+    assert "Germaine" not in text
+    coordinator.check("indicateurs calcules")
+
+    # The region reads aggregates only.
+    region = visit("veille-region")
+    region.log_in(people.region)
+    region.goto("/veille/?departement=22")
+    text = region.main_text()
+    assert "Dinan (22050)" in text and "Veille confinement décembre" in text and "< 5" in text
+    assert "Germaine" not in text and "02 61" not in text
+    region.check("chiffres de la veille")
