@@ -16,6 +16,7 @@ urlpatterns = [
     path("compte/", include("mobilisation.accounts.urls")),
     path("personnes/", include((people_urlpatterns, "people"))),
     path("api/v1/", include("mobilisation.api.urls")),
+    path("taches/", include("mobilisation.jobs.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
