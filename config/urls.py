@@ -21,6 +21,7 @@ urlpatterns = [
     path("veille/", include((figure_urlpatterns, "veille"))),
     path("journal/", include("mobilisation.audit.urls")),
     path("api/v1/", include("mobilisation.api.urls")),
+    path("taches/", include("mobilisation.jobs.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

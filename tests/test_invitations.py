@@ -265,7 +265,7 @@ def test_a_mail_that_cannot_leave_keeps_the_invitation_and_says_so(login, coordi
 
     client = login(coordinator_dinan)
     refused = smtplib.SMTPRecipientsRefused({"morgane.le-gall@exemple.fr": (550, b"refused")})
-    with mock.patch("mobilisation.accounts.services.send_mail", side_effect=refused):
+    with mock.patch("mobilisation.accounts.tasks.send_mail", side_effect=refused):
         response = invite(client, cls_dinan)
     assert response.status_code == 302
     assert Membership.objects.filter(user__email="morgane.le-gall@exemple.fr", cls=cls_dinan).exists()

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "mobilisation.accounts",
     "mobilisation.audit",
     "mobilisation.territories",
@@ -91,6 +93,7 @@ INSTALLED_APPS = [
     "mobilisation.api",
     "mobilisation.followup",
     "phonenumber_field",
+    "mobilisation.jobs",
 ]
 
 MIDDLEWARE = [
@@ -295,6 +298,24 @@ else:
     # Counters of one process are the whole truth when there is one process; docs/environnement.md asks for
     # CACHE_URL as soon as several workers serve the site.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Background work (docs/adr/009-taches-de-fond.md): Django's task framework (the django-tasks backport). By default
+# the database backend, whose worker `make run` starts (manage.py db_worker); TASKS_BACKEND=rq hands tasks to RQ on
+# Redis (TASKS_REDIS_URL, else CACHE_URL) and its own workers (manage.py rqworker --job-class django_tasks_rq.Job --with-scheduler default).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database").strip() or "database"
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "rq":
+    TASKS_REDIS_URL = os.environ.get("TASKS_REDIS_URL", "").strip() or CACHE_URL
+    if not TASKS_REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "TASKS_BACKEND=rq demande une adresse Redis dans TASKS_REDIS_URL (ou CACHE_URL), par exemple redis://hôte:6379/2."
+        )
+    INSTALLED_APPS += ["django_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+else:
+    raise ImproperlyConfigured(f"TASKS_BACKEND doit valoir « database » ou « rq », pas « {TASKS_BACKEND} ».")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

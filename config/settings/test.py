@@ -22,3 +22,6 @@ API_THROTTLE_ANON = API_THROTTLE_USER = "100000/m"
 # Pages are rendered at every request in the tests, whose query counts and settings overrides read the real work;
 # tests/test_page_cache.py and the browser journeys (tests/e2e/conftest.py) turn the page cache on.
 PAGE_CACHE_SECONDS = 0
+# Tasks run at once, inside the call that enqueues them: mail.outbox holds the e-mails as before. tests/jobs run the
+# database backend and its real worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}

@@ -1,26 +1,22 @@
 """Every change to people goes through these functions: invitations, memberships, accounts; each checks the grant,
 records who and why (Membership.history, AccountEvent) and sends the e-mail."""
 
-import logging
+import uuid
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from mobilisation.core import formats
 from mobilisation.core.site import absolute_url
+from mobilisation.jobs.enums import JobState
 
+from . import tasks
 from .enums import AccountEventKind
 from .models import SCOPE_FIELDS, AccountEvent, ApiToken, Membership, User
 from .perms import Grants, touchable
 from .tokens import invitation_token
-
-logger = logging.getLogger(__name__)
 
 ALREADY_MEMBER = "Cette personne a déjà ce rattachement."
 NOT_GRANTED = "Vous ne pouvez pas accorder ce rattachement."
@@ -40,31 +36,20 @@ def invitation_link(user):
     return absolute_url(reverse("people:accept_invitation", args=[user.public_id, invitation_token.make_token(user)]))
 
 
-def send(*, template, to, context):
-    """Send a French plain-text e-mail; a mail failure is logged (without the address) and reported as False."""
-    subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"accounts/email/{template}.txt", context)
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-    except OSError:
-        logger.exception("people e-mail not sent")
-        return False
-    return True
+def on_its_way(job):
+    """An e-mail task sent or still to run; False once an attempt failed (it is retried, then reported)."""
+    return job.state == JobState.SUCCEEDED or not job.error_class
 
 
 def mail_invitation(user, *, by, membership):
-    """The invitation e-mail with a fresh link (a link sent before is replaced)."""
+    """The invitation e-mail with a fresh link (a link sent before is replaced), sent by a background task.
+
+    True if it left or waits for its turn; False if its first attempt failed at once (the immediate backend).
+    """
     user.invited_at = timezone.now()
     user.save(update_fields=["invited_at"])
-    context = {
-        "person": user,
-        "by": by,
-        "membership": membership,
-        "link": invitation_link(user),
-        "expires": formats.moment(user.invitation_expires_at),
-        "login": absolute_url(reverse("accounts:login")),
-    }
-    return send(template="invitation", to=user.email, context=context)
+    job = tasks.send_invitation.enqueue(user.pk, by.pk, membership.pk if membership else None, tasks.invited_stamp(user))
+    return on_its_way(job)
 
 
 def _scope(values):
@@ -126,8 +111,8 @@ def invite_person(*, by, email, first_name, last_name, role, scope):
         mailed = mail_invitation(user, by=by, membership=membership)
         _record(user, AccountEventKind.INVITED if new_account else AccountEventKind.REINVITED, by)
     else:
-        context = {"person": user, "by": by, "membership": membership, "login": absolute_url(reverse("accounts:login"))}
-        mailed = send(template="new_membership", to=user.email, context=context)
+        job = tasks.send_new_membership.enqueue(user.pk, by.pk, membership.pk, uuid.uuid4().hex)
+        mailed = on_its_way(job)
         _record(user, AccountEventKind.MEMBERSHIP_ADDED, by)
     return Invitation(user=user, membership=membership, new_account=new_account, mailed=mailed)
 

@@ -13,6 +13,7 @@ from mobilisation.catalogue.models import Mobilisation
 from mobilisation.contracts.models import Cls
 from mobilisation.core.page_cache import public_page as cached_public_page
 from mobilisation.directory.models import Organisation
+from mobilisation.jobs.models import Job
 from mobilisation.territories.models import ArsOffice, Commune, DataSource, Department, Epci, Region
 
 
@@ -64,6 +65,7 @@ def dashboard(request):
     )
     contracts = Cls.objects.visible_to(user).select_related("department").order_by("department", "name")
     is_ars = user.is_superuser or user.has_role(*INSTRUCTING_ROLES)
+    sees_jobs = user.is_superuser or user.has_role(Role.ARS_REGION)
     partner_organisations = scope.organisation_ids_for(Role.PARTNER_MEMBER)
     context = {
         "memberships": memberships,
@@ -75,6 +77,8 @@ def dashboard(request):
         "elected_plans": todo.elected_home(user) if user.has_role(Role.ELECTED_OFFICIAL) else [],
         "ars_departments": todo.ars_home(user) if is_ars else [],
         "is_ars": is_ars,
+        "sees_jobs": sees_jobs,
+        "failed_jobs": Job.objects.failed().count() if sees_jobs else 0,
         "follows_plans": user.is_superuser or user.has_role(*ARS_ROLES),
         "partner_actions": PlannedAction.objects.visible_to(user)
         .filter(Q(lead_organisation__in=partner_organisations) | Q(partners__in=partner_organisations))

@@ -127,6 +127,7 @@ def get_urls(world, password_reset_link):
         "territories:epci": ["200068989"],
         "territories:commune": ["22050"],
         "accounts:revoke_token": ["6f1c1f9e-8a5f-4a53-9a57-2f6a2b0d6c11"],
+        "jobs:relaunch": ["6f1c1f9e-8a5f-4a53-9a57-2f6a2b0d6c11"],
         "api:department-detail": ["22"],
         "api:ars-office-detail": ["22"],
         "api:epci-detail": ["200068989"],

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from mobilisation.directory.models import Organisation
+from mobilisation.jobs.models import Job
 from mobilisation.plans.models import PlannedAction
 
 from ..test_exports import read_ods, read_xlsx
@@ -82,13 +83,17 @@ def test_a_refused_notification_logs_no_recipient(world, login, coordinator_dina
     delegation_22.email = EMAIL
     delegation_22.save()
     refused = smtplib.SMTPRecipientsRefused({EMAIL: (550, f"5.1.1 <{EMAIL}>: user unknown".encode())})
-    with mock.patch("mobilisation.plans.services.common.send_mail", side_effect=refused):
+    with mock.patch("mobilisation.jobs.mail.send_mail", side_effect=refused):
         response = login(coordinator_dinan).post(
             reverse("plans:post_message", args=[world["dinan"].plan.public_id]), {"body": "Pouvez-vous relire ?"}
         )
     assert response.status_code == 302 and world["dinan"].plan.messages.filter(body="Pouvez-vous relire ?").exists()
-    assert "notification e-mail not sent" in emitted_logs.text and "SMTPRecipientsRefused" in emitted_logs.text
+    assert "attempt 1 failed" in emitted_logs.text and "SMTPRecipientsRefused" in emitted_logs.text
     assert_no_personal_data(emitted_logs.text)
+    # The job's stored error, shown to the ARS region, names the class and a message without the address.
+    job = Job.objects.get(task="mobilisation.jobs.mail.send_email")
+    assert job.error_class == "smtplib.SMTPRecipientsRefused" and job.attempts == 1
+    assert_no_personal_data(f"{job.args} {job.error_message}")
 
 
 # 17. Text users typed, exported: a cell never starts a formula.

@@ -22,7 +22,7 @@ from mobilisation.core.exports import export_links, export_response, rejects_unk
 from mobilisation.core.limits import per_client_limit
 from mobilisation.core.services import submit_once
 
-from .. import services
+from .. import services, tasks
 from ..enums import AccountEventKind, InvitationState
 from ..forms import InvitationForm, MembershipForm, PeopleFilterForm, ReasonForm, SetPasswordForm
 from ..history import person_history
@@ -101,6 +101,7 @@ def person(request, public_id):
         "memberships": [(membership, membership.pk in manageable) for membership in memberships],
         "can_invite": editable,
         "can_resend": editable and shown.invitation_state in (InvitationState.INVITED, InvitationState.AWAITING),
+        "invitation_mail_trouble": tasks.invitation_mail_trouble(shown) if editable else None,
         "can_manage_account": User.objects.manageable_by(user).filter(pk=shown.pk).exists(),
         "has_second_factor": user_has_device(shown),
         "history": person_history(shown, memberships=[membership.pk for membership in memberships]),

@@ -1,17 +1,11 @@
 """What every plans service shares: the plan's history line, e-mail notifications and their recipients."""
 
-import logging
-
-from django.conf import settings
-from django.core.mail import send_mail
-
 from mobilisation.accounts.enums import Role
 from mobilisation.accounts.models import User
 from mobilisation.core import page_cache
+from mobilisation.jobs import mail
 
 from ..models import PlanEvent
-
-logger = logging.getLogger(__name__)
 
 
 def record(plan, by, description, *, team_only=False):
@@ -24,14 +18,9 @@ def record(plan, by, description, *, team_only=False):
 
 
 def notify(*, recipients, subject, body):
-    """E-mail notification; a mail failure is logged and never undoes the recorded change."""
-    emails = sorted({email for email in recipients if email})
-    if not emails:
-        return
-    try:
-        send_mail(f"Mobilisation CLS : {subject}", body, settings.DEFAULT_FROM_EMAIL, emails)
-    except OSError:
-        logger.exception("notification e-mail not sent")
+    """E-mail notification, sent by a background task (jobs.mail): a mail failure is retried, then reported on the
+    page « Tâches de fond », and never undoes the recorded change."""
+    mail.send_later(recipients=recipients, subject=f"Mobilisation CLS : {subject}", body=body)
 
 
 def cls_team_emails(cls, roles=(Role.CLS_COORDINATOR,)):

@@ -1,0 +1,8 @@
+from django.db import models
+
+
+class JobState(models.TextChoices):
+    WAITING = "waiting", "En attente"
+    RUNNING = "running", "En cours"
+    SUCCEEDED = "succeeded", "Réussie"
+    FAILED = "failed", "En échec"
