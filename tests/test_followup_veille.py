@@ -287,6 +287,7 @@ def test_the_paper_call_list_and_its_typing_back(client, running, people, social
     login_verified(client, social_services_dinan)
     pdf = client.get(reverse("followup:call_list_pdf", args=[running.public_id]))
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    text = " ".join(text.split())
     assert "SEULE Anne" in text and "02 61 91 00 10" in text and "Paul Riou" in text
     assert AuditEvent.objects.get(action="liste_appels").row_count == 3
     page = client.get(reverse("followup:paper_entry", args=[running.public_id]))
@@ -387,7 +388,7 @@ def test_the_region_reads_aggregates_with_small_counts_hidden(client, ars_region
     client.force_login(ars_region)
     response = client.get(reverse("veille:figures"))
     text = page_text(response)
-    assert "Côtes-d’Armor" in text and "< 5" in text and "Veille canicule" in text
+    assert "(22)" in text and "< 5" in text and "Veille canicule" in text
     detail = page_text(client.get(reverse("veille:figures"), {"departement": "22"}))
     assert "Dinan (22050)" in detail and "< 5" in detail
     for name in ["Seule", "Hamon", "Riou", "02 61"]:

@@ -38,11 +38,20 @@ CLAIM_MINUTES = 10
 
 
 def register_condition(user, prefix=""):
-    """The campaigns (or rows through `prefix`) of the registers `user` holds, as a filter; None when none."""
+    """The campaigns (or rows reaching a campaign through `prefix`) of the registers `user` holds, as a filter; None
+    when the user holds none. A campaign belongs to a commune's register or to an EPCI's."""
     communes, epcis = register_scope(user)
     if not (communes or epcis):
         return None
     return Q(**{f"{prefix}commune__in": communes}) | Q(**{f"{prefix}epci__in": epcis}) | Q(**{f"{prefix}commune__epci__in": epcis})
+
+
+def person_condition(user, prefix):
+    """Rows reaching a registered person through `prefix`, in the registers `user` holds; None when none."""
+    communes, epcis = register_scope(user)
+    if not (communes or epcis):
+        return None
+    return Q(**{f"{prefix}commune__in": communes}) | Q(**{f"{prefix}commune__epci__in": epcis})
 
 
 class CampaignQuerySet(models.QuerySet):
@@ -243,7 +252,7 @@ class ContactTask(PublicIdModel):
         return f"{TaskKind(self.kind).label} – tour {self.round_number}"
 
     def get_absolute_url(self):
-        return reverse("followup:call", args=[self.public_id])
+        return reverse("calls:call", args=[self.public_id])
 
     def claimed_by_someone_else(self, user, now=None):
         now = now or timezone.now()
@@ -351,7 +360,7 @@ class EscalationStep(models.Model):
 
 class HelpRequestQuerySet(models.QuerySet):
     def visible_to(self, user):
-        condition = register_condition(user, prefix="person__")
+        condition = person_condition(user, prefix="person__")
         return self.none() if condition is None else self.filter(condition)
 
     def open(self):

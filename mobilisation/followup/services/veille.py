@@ -99,8 +99,11 @@ def close_campaign(*, campaign, by, request=None, now=None):
     return campaign
 
 
-def make_round(*, campaign, now=None):
+def make_round(*, campaign, now=None, at_call_time=False):
     """One round: a contact task for each targeted person still followed, unreached ones and people alone first.
+
+    A round made by hand (launching the campaign, « lancer un tour maintenant ») is due at once; the scheduled ones
+    (make_due_rounds) at the campaign's call time.
 
     Idempotent per round (jobs.effects.once): a retried or doubled round job makes its tasks once. The previous
     round's tasks still open are cancelled (the person counts as unreached last round and comes first).
@@ -129,7 +132,7 @@ def make_round(*, campaign, now=None):
                 FollowedPerson.objects.filter(campaign=campaign, unreached_last_round=True).values_list("person_id", flat=True)
             )
             busy = set(ContactTask.objects.open().filter(person_id__in=[pk for pk, _ in people]).values_list("person_id", flat=True))
-            due_at = max(now, campaign.round_due_at(today))
+            due_at = max(now, campaign.round_due_at(today)) if at_call_time else now
             tasks = [
                 ContactTask(
                     campaign=campaign,
@@ -158,7 +161,7 @@ def make_due_rounds(*, now=None):
     due = Campaign.objects.running().filter(next_round_on__lte=timezone.localdate(now)).values_list("pk", flat=True)
     made = 0
     for pk in list(due):
-        make_round(campaign=Campaign(pk=pk), now=now)
+        make_round(campaign=Campaign(pk=pk), now=now, at_call_time=True)
         made += 1
     return made
 

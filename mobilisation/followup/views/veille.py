@@ -25,6 +25,8 @@ from ..models import CallAttempt, Campaign, ContactTask, Escalation, HelpRequest
 from .register import HOME, REGISTER, register_page
 
 CAMPAIGNS = ("Veille", "/registre/veille/")
+# The letters a caller circles on the paper list, one per outcome.
+PAPER_CODES = [(outcome.value, outcome.label, letter) for outcome, letter in zip(Outcome, "BANRHDE", strict=True)]
 CALLS = ("Appels à passer", "/appels/")
 
 
@@ -150,7 +152,7 @@ def call_list_pdf(request, public_id):
     from mobilisation.plans.views.document import render_pdf
 
     html = render_to_string(
-        "followup/call_list_pdf.html", {"campaign": item, "tasks": tasks, "now": timezone.localtime(), "outcomes": Outcome.choices}
+        "followup/call_list_pdf.html", {"campaign": item, "tasks": tasks, "now": timezone.localtime(), "outcomes": PAPER_CODES}
     )
     response = HttpResponse(render_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="liste-d-appels.pdf"'
