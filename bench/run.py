@@ -10,6 +10,7 @@ right persona. The floor is /healthz on the same server: each page's cost is als
 """
 
 import argparse
+import base64
 import json
 import os
 import secrets
@@ -100,6 +101,7 @@ class Bench:
     def __init__(self, *, duration, warmup, connections, workers, smoke):
         self.duration, self.warmup, self.connections, self.workers, self.smoke = duration, warmup, connections, workers, smoke
         self.secret = secrets.token_urlsafe(64)
+        self.field_key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
         self.cache = REDIS_URL if redis_available() else ""
 
     def env(self, database, production=False):
@@ -111,6 +113,7 @@ class Bench:
             env.update(
                 DJANGO_SETTINGS_MODULE="config.settings.production",
                 SECRET_KEY=self.secret,
+                FIELD_ENCRYPTION_KEYS=self.field_key,
                 ALLOWED_HOSTS="127.0.0.1,localhost",
                 SITE_URL="https://localhost",  # production settings require an https address for e-mail links
                 SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback; TLS is the reverse proxy's

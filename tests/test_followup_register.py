@@ -441,3 +441,33 @@ def test_the_demo_register_is_fictitious_and_loaded_once(db):
     phones = {p.phone.as_e164 for p in Person.objects.all()} | {c.phone.as_e164 for c in ContactPerson.objects.all()}
     assert all(phone.startswith("+33261910") for phone in phones)  # the ARCEP's range for fiction
     assert Person.objects.acknowledgement_due().count() == 4
+
+
+def test_erasures_are_replayed_on_a_restored_backup(caplog, tmp_path, yvonne, social_services_dinan, django_capture_on_commit_callbacks):
+    """A removal is logged (public id and date, no name) and replayed on a database restored from before it."""
+    import logging
+
+    from django.core.management import call_command
+
+    from mobilisation.followup import services
+
+    with caplog.at_level(logging.INFO, logger="mobilisation.erasures"), django_capture_on_commit_callbacks(execute=True):
+        services.erase_person(person=yvonne, date=TODAY, by=social_services_dinan)
+    lines = [record.getMessage() for record in caplog.records if record.name == "mobilisation.erasures"]
+    assert lines == [f"radiation {yvonne.public_id} {TODAY.isoformat()}"]
+    # The backup restored: the person is back as she was before her removal.
+    Person.objects.filter(pk=yvonne.pk).update(
+        state=RegistrationState.REGISTERED,
+        last_name="Le Goff",
+        first_name="Yvonne",
+        birth_date=datetime.date(1938, 5, 3),
+        category=Category.AGED_65,
+        phone="+33261910001",
+        address="12 rue du Jerzual",
+        search_name="le goff yvonne",
+    )
+    extract = tmp_path / "journaux.txt"
+    extract.write_text("INFO autre chose\nINFO mobilisation.erasures " + lines[0] + "\n", encoding="utf-8")
+    call_command("replay_erasures", str(extract), stdout=io.StringIO())
+    yvonne.refresh_from_db()
+    assert yvonne.state == RegistrationState.REMOVED and raw_row(yvonne, "last_name") == ""

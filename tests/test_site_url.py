@@ -57,6 +57,7 @@ PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
     "SECRET_KEY": "s" * 64,
     "ALLOWED_HOSTS": "mobilisation-cls.example",
+    "FIELD_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1jaGVjay1maWVsZC1rZXktMzJieXQ=",
     "DATABASE_URL": "sqlite:////tmp/mobilisation-site-url.sqlite3",
     "CACHE_URL": "redis://127.0.0.1:6379/1",
 }

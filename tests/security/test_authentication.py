@@ -136,6 +136,7 @@ PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
     "SECRET_KEY": secrets.token_urlsafe(48)[:64].ljust(64, "x"),
     "ALLOWED_HOSTS": "mobilisation-cls.example",
+    "FIELD_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1jaGVjay1maWVsZC1rZXktMzJieXQ=",
     "SITE_URL": "https://mobilisation-cls.example",
     "DATABASE_URL": "sqlite:////tmp/mobilisation-check-deploy.sqlite3",
     "CACHE_URL": "redis://127.0.0.1:6379/1",
