@@ -67,17 +67,16 @@ run: install
 	@echo "  Mobilisation CLS : http://127.0.0.1:$(PORT)/"
 	@echo ""
 	@# Background work (docs/deploiement.md, « Tâches de fond »): with the database backend (TASKS_BACKEND unset or
-	@# "database"), the worker and the minute loop of enqueue_periodic run beside the server, their lines prefixed,
-	@# and stop with it. Another backend has its own workers, started elsewhere.
-	@export DEMO=$(DEMO) SITE_URL=$(SITE_URL); \
-	if [ "$${TASKS_BACKEND:-database}" = "database" ]; then \
+	@# "database"), the worker (it sends the e-mails: SITE_URL too) and the minute loop of enqueue_periodic run beside
+	@# the server, their lines prefixed, and stop with it. Another backend has its own workers, started elsewhere.
+	@if [ "$${TASKS_BACKEND:-database}" = "database" ]; then \
 		trap 'kill $$worker $$periodic 2>/dev/null; wait' EXIT INT TERM; \
-		$(PY) manage.py db_worker --queue-name default --no-reload > >(sed -u 's/^/[tâches] /') 2>&1 & worker=$$!; \
+		DEMO=$(DEMO) SITE_URL=$(SITE_URL) $(PY) manage.py db_worker --queue-name default --no-reload > >(sed -u 's/^/[tâches] /') 2>&1 & worker=$$!; \
 		( trap 'kill $$pause 2>/dev/null; exit 0' TERM; while :; do $(PY) manage.py enqueue_periodic; sleep 60 & pause=$$!; wait $$pause; done ) \
 			> >(sed -u 's/^/[périodiques] /') 2>&1 & periodic=$$!; \
 		echo "  Tâches de fond : worker de la base de données (pid $$worker) et tâches périodiques (pid $$periodic)"; \
 	fi; \
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DEMO=$(DEMO) SITE_URL=$(SITE_URL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The current second factor code of a demo account: make code-demo EMAIL=ccas.dinan@demo.mobilisation-cls.fr
 code-demo: $(VENV)/.run-deps

@@ -22,7 +22,12 @@ DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "Q
 
 def work():
     """The worker as `make run` starts it, in batch mode: it runs what is ready, then returns."""
-    with mock.patch.object(Worker, "configure_signals"):  # the test process keeps its own Ctrl-C
+    # The test process keeps its own Ctrl-C, and its connection: the worker closes stale connections between tasks,
+    # which would end the test's transaction (PostgreSQL, CONN_MAX_AGE=0).
+    with (
+        mock.patch.object(Worker, "configure_signals"),
+        mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"),
+    ):
         call_command("db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0)
 
 

@@ -90,3 +90,5 @@ def test_make_run_gives_runserver_the_site_url_of_its_port():
     # `make -n` prints the commands without running them.
     dry_run = subprocess.run(["make", "-n", "run", "PORT=8123"], cwd=ROOT, capture_output=True, text=True, check=True)  # noqa: S607
     assert "SITE_URL=http://127.0.0.1:8123 .venv/bin/python manage.py runserver 127.0.0.1:8123" in dry_run.stdout
+    # The worker beside it builds the links of the e-mails it sends: it gets the same address.
+    assert "SITE_URL=http://127.0.0.1:8123 .venv/bin/python manage.py db_worker" in dry_run.stdout

@@ -139,3 +139,32 @@ def test_region_edits_an_action_model_the_plan_shows_it_and_corrects_the_registr
     assert (cls.coordinator_name, cls.coordinator_email) == ("Claire Dinan", "coordination.cls@dinan-agglomeration.fr")
     assert cls.history.first().history_user == people.region
     assert ActionModel.objects.get(pk=model.pk).revision == 2
+
+
+def test_region_sees_a_failed_background_task_and_relaunches_it(visit, people):
+    from mobilisation.jobs.enums import JobState
+    from mobilisation.jobs.models import Job
+
+    Job.objects.create(
+        task="mobilisation.jobs.mail.send_email",
+        args=["00000000-0000-0000-0000-000000000001"],
+        state=JobState.FAILED,
+        attempts=6,
+        max_attempts=6,
+        error_class="smtplib.SMTPServerDisconnected",
+        error_message="Connection unexpectedly closed",
+    )
+    tab = visit("ars-region-taches")
+    page = tab.page
+    tab.log_in(people.region)
+    assert "1 tâche de fond en échec" in tab.main_text()
+    tab.click_link("1 tâche de fond en échec")
+    assert tab.heading() == "Tâches de fond"
+    row = page.locator("table", has=page.locator("caption", has_text="en échec")).locator("tbody tr").first
+    assert "Envoi d’un courriel de notification" in row.inner_text() and "6 sur 6" in row.inner_text()
+    tab.check("taches de fond en echec")
+    row.get_by_role("button", name="Relancer").click()
+    page.wait_for_load_state()
+    assert "est relancée" in tab.main_text() and "Aucune tâche en échec." in tab.main_text()
+    tab.check("tache relancee")
+    assert Job.objects.get().state == JobState.SUCCEEDED  # its message was gone: nothing left to send
