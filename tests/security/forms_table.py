@@ -20,6 +20,7 @@ from mobilisation.plans.models import CopilMeeting
 
 from ..conftest import submittable
 from ..factories import PASSWORD
+from ..utils import second_factor_device
 
 HUGE = "a" * 1_000_000  # 1 MB, under Django's 2.5 MB request ceiling: the form itself must refuse it
 NUL = "Dinan\x00"
@@ -39,6 +40,16 @@ BAD_VALUES = {
     "uuid": ["pas-un-uuid", NUL, HUGE],
     "int": ["abc", TOO_BIG_INT, NUL],
 }
+
+
+ENROLMENT_KEY = "3132333435363738393031323334353637383930"  # any 20 bytes: the page would offer a random key
+
+
+def enrolment_data(user):
+    """What the enrolment page sends: its signed key and the code an application shows for it now."""
+    from mobilisation.accounts.second_factor import current_code, sign_secret
+
+    return {"secret": sign_secret(ENROLMENT_KEY, user), "code": current_code(ENROLMENT_KEY)}
 
 
 @dataclass
@@ -667,5 +678,20 @@ FORMS = [
         lambda w: {"new_password1": "Nouveau-Mot-de-passe-2026", "new_password2": "Nouveau-Mot-de-passe-2026"},
         {"new_password1": TEXT, "new_password2": TEXT},
         setup=invited,
+    ),
+    FormCase(
+        "configurer la double authentification",
+        "coord_dinan",
+        lambda w: reverse("accounts:second_factor_enrol"),
+        lambda w: enrolment_data(w["users"]["coord_dinan"]),
+        {"code": TEXT, "secret": TEXT},
+    ),
+    FormCase(
+        "réinitialiser la double authentification",
+        "ars",
+        lambda w: reverse("people:reset_second_factor", args=[w["users"]["elected_dinan"].public_id]),
+        lambda w: {"reason": "Téléphone perdu"},
+        {"reason": TEXT},
+        setup=lambda w: second_factor_device(w["users"]["elected_dinan"]),
     ),
 ]
