@@ -304,3 +304,11 @@ def test_the_export_of_people_is_logged(login, coordinator_dinan, partner_dinan)
     assert AuditEvent.objects.filter(summary="sans filtre", row_count__gte=1).count() == 1
     client.get(reverse("people:index"))
     assert AuditEvent.objects.count() == 2  # the page itself writes nothing
+
+
+def test_the_purge_is_a_daily_background_task():
+    from mobilisation.audit.tasks import purge_expired_events
+    from mobilisation.jobs.registry import PERIODIC
+
+    assert PERIODIC[purge_expired_events.name] == datetime.timedelta(days=1)
+    assert purge_expired_events.label.startswith("Purge du journal des accès")

@@ -422,3 +422,16 @@ def test_the_call_list_and_campaign_pages_cost_constant_queries(client, running,
         services.make_round(campaign=running)
         with django_assert_max_num_queries(len(small.captured_queries)):
             client.get(url)
+
+
+def test_the_scheduled_rounds_are_a_background_task_made_once_per_day(running, people):
+    from mobilisation.followup.tasks import make_due_rounds
+    from mobilisation.jobs.registry import PERIODIC
+
+    assert make_due_rounds.name in PERIODIC
+    running.next_round_on = timezone.localdate()
+    running.save()
+    services.make_due_rounds()
+    services.make_due_rounds()  # a doubled job: the round is made once
+    running.refresh_from_db()
+    assert running.rounds_made == 2 and running.next_round_on == timezone.localdate() + datetime.timedelta(days=1)

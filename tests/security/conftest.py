@@ -90,7 +90,48 @@ def world(cls_dinan, cls_brest, coordinator_dinan, coordinator_brest, ars_region
         communes=[],
         by=ars_region,
     )
-    return {"dinan": dinan, "brest": brest, "restriction": restriction}
+    return {"dinan": dinan, "brest": brest, "restriction": restriction, "veille": build_veille()}
+
+
+def build_veille():
+    """Dinan's register: a person, a running campaign with her call, an escalation and a help request."""
+    from mobilisation.followup import services as followup
+    from mobilisation.followup.enums import Category, Outcome, Provenance
+    from mobilisation.followup.models import Campaign, Person
+
+    from ..conftest import persona
+
+    agent = persona(Role.SOCIAL_SERVICES, "agent.veille.dinan@exemple.fr", commune_id="22050")
+    today = datetime.date.today()
+    people = [
+        Person.objects.create(
+            commune_id="22050",
+            last_name=name,
+            first_name="Marie",
+            birth_date=datetime.date(1940, 1, 1),
+            category=Category.AGED_65,
+            address="1 rue du Jerzual",
+            phone="+33261910100",
+            provenance=Provenance.PERSON,
+            request_date=today,
+            acknowledgement_due=today,
+        )
+        for name in ["Le Bras", "Le Moal"]
+    ]
+    campaign = Campaign.objects.create(name="Veille de Dinan", commune_id="22050", trigger="manuel", starts_on=today, max_attempts=1, created_by=agent)
+    followup.start_campaign(campaign=campaign, by=agent)
+    task = campaign.tasks.get(person=people[0])
+    followup.record_outcome(task=task, outcome=Outcome.NOT_REACHED, by=agent)
+    escalation = people[0].escalations.get()
+    followup.record_outcome(task=campaign.tasks.get(person=people[1]), outcome=Outcome.NEEDS_HELP, needs=["courses"], by=agent)
+    followup.make_round(campaign=campaign)
+    return {
+        "person": people[0],
+        "campaign": campaign,
+        "task": campaign.tasks.open().first(),
+        "escalation": escalation,
+        "help_request": people[1].help_requests.get(),
+    }
 
 
 @pytest.fixture

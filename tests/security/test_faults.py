@@ -140,6 +140,16 @@ def get_urls(world, password_reset_link):
         "api:planned-action-detail": [action.public_id],
         "api:funding-request-detail": [funding.public_id],
     }
+    veille = world["veille"]
+    for name in ["person", "edit", "acknowledgement_letter", "acknowledge", "objection", "erase"]:
+        parametrised[f"followup:{name}"] = [veille["person"].public_id]
+    for name in ["campaign", "campaign_edit", "campaign_round", "call_list_pdf", "paper_entry"]:
+        parametrised[f"followup:{name}"] = [veille["campaign"].public_id]
+    parametrised["followup:campaign_transition"] = [veille["campaign"].public_id, "suspendre"]
+    parametrised["followup:escalation"] = [veille["escalation"].public_id]
+    parametrised["followup:help_request_handled"] = [veille["help_request"].public_id]
+    for name in ["call", "release"]:
+        parametrised[f"calls:{name}"] = [veille["task"].public_id]
     for name in [
         "plan",
         "plan_pdf",
@@ -191,7 +201,7 @@ def get_urls(world, password_reset_link):
     return urls + exports + admin + PUBLIC_URLS
 
 
-@pytest.mark.parametrize("persona", ["anon", "coord_dinan", "elected_dinan", "dd22", "ars"])
+@pytest.mark.parametrize("persona", ["anon", "coord_dinan", "elected_dinan", "dd22", "ars", "ccas_dinan"])
 def test_get_requests_never_write(world, personas, login, api_for, persona):
     from django.contrib.auth.tokens import default_token_generator
     from django.utils.encoding import force_bytes
