@@ -11,13 +11,13 @@ from dataclasses import dataclass
 class Endpoint:
     key: str
     label: str
-    path: str  # may hold {plan}: the persona coordinator's plan
+    path: str  # may hold {plan}, {person}, {campaign}: see bench.sessions.targets
     persona: str | None = None  # a key of bench.dataset.accounts.PERSONAS; None: anonymous
     token: bool = False  # the API with a personal token rather than a session
     expect: str = ""  # text the answer must hold, so an error page is never measured
 
-    def url(self, plan_url=""):
-        return self.path.format(plan=plan_url.rstrip("/"))
+    def url(self, targets):
+        return self.path.format(**targets)
 
 
 FLOOR = Endpoint("floor", "Plancher : /healthz", "/healthz", expect='"database": "ok"')
@@ -39,4 +39,16 @@ ENDPOINTS = [
     ),
     Endpoint("people", "Personnes (région)", "/personnes/", persona="region", expect="Inviter une personne"),
     Endpoint("api_actions", "API : actions des plans (région, jeton)", "/api/v1/actions/", persona="region", token=True, expect='"count"'),
+    Endpoint("register", "Registre, recherche « le » (agent du CCAS)", "/registre/?q=le", persona="social_services", expect="personnes"),
+    Endpoint("person", "Fiche d’une personne (agent du CCAS)", "{person}/", persona="social_services", expect="Personnes à prévenir"),
+    Endpoint("calls", "Appels à passer (agent du CCAS)", "/appels/", persona="social_services", expect="Prendre l’appel suivant"),
+    Endpoint("campaign", "Tableau de bord d’une campagne (agent du CCAS)", "{campaign}/", persona="social_services", expect="Avancement"),
+    Endpoint("veille_region", "Chiffres de la veille, région", "/veille/", persona="region", expect="Campagnes de veille"),
+    Endpoint(
+        "veille_department",
+        "Chiffres de la veille, un département (région)",
+        "/veille/?departement=22",
+        persona="region",
+        expect="par commune",
+    ),
 ]

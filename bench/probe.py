@@ -19,13 +19,12 @@ def main(output):
     from django.test.utils import CaptureQueriesContext
 
     from mobilisation.accounts.models import ApiToken, User
-    from mobilisation.plans.models import Plan
 
     from .dataset.accounts import PERSONAS
     from .endpoints import ENDPOINTS
+    from .sessions import signed_in, targets
 
-    coordinator = User.objects.get(email=PERSONAS["coordinator"])
-    plan = Plan.objects.filter(cls__memberships__user=coordinator).order_by("pk").first()
+    addresses = targets()
     headers_of = {}
 
     def headers(endpoint):
@@ -37,15 +36,14 @@ def main(output):
                 _, token = ApiToken.issue(user=User.objects.get(email=PERSONAS[endpoint.persona]), name="banc d’essai")
                 headers_of[key] = {"Authorization": f"Token {token}"}
             else:
-                client = Client()
-                client.force_login(User.objects.get(email=PERSONAS[endpoint.persona]), backend="django.contrib.auth.backends.ModelBackend")
+                client = signed_in(User.objects.get(email=PERSONAS[endpoint.persona]))
                 cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
                 headers_of[key] = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"}
         return headers_of[key]
 
     results = []
     for endpoint in ENDPOINTS:
-        url = endpoint.url(plan.get_absolute_url())
+        url = endpoint.url(addresses)
         sent = headers(endpoint)
         client = Client(headers={"host": "127.0.0.1", **sent})
         client.get(url)  # the first request fills per-process caches (content types, templates)

@@ -32,20 +32,16 @@ def main(argv=None):
     from pyinstrument import Profiler
 
     from mobilisation.accounts.models import User
-    from mobilisation.plans.models import Plan
 
     from .dataset.accounts import PERSONAS
+    from .sessions import signed_in, targets
 
     endpoint = next(e for e in ENDPOINTS if e.key == args.endpoint)
-    try:
-        coordinator = User.objects.get(email=PERSONAS["coordinator"])
-    except User.DoesNotExist:
+    if not User.objects.filter(email=PERSONAS["coordinator"]).exists():
         sys.exit(f"Pas de jeu de données dans {database.url} : lancez d’abord make bench (ou bench.run avec cette base et cette échelle).")
-    plan = Plan.objects.filter(cls__memberships__user=coordinator).order_by("pk").first()
-    client = Client(headers={"host": "127.0.0.1"})
-    if endpoint.persona:
-        client.force_login(User.objects.get(email=PERSONAS[endpoint.persona]), backend="django.contrib.auth.backends.ModelBackend")
-    url = endpoint.url(plan.get_absolute_url())
+    client = signed_in(User.objects.get(email=PERSONAS[endpoint.persona])) if endpoint.persona else Client()
+    client.defaults["HTTP_HOST"] = "127.0.0.1"
+    url = endpoint.url(targets())
     if endpoint.token:
         from mobilisation.accounts.models import ApiToken
 

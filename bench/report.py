@@ -197,6 +197,26 @@ def render(result, history=None):
     ]
     for config in result["configs"]:
         parts += ["", f"### {DATABASES[config['database']]}, échelle {scale_label(config['scale'])}", "", config_table(config)]
+    calls = [c for c in result["configs"] if c.get("calls")]
+    if calls:
+        parts += [
+            "",
+            "## Appels concurrents : prendre l’appel suivant et enregistrer son résultat",
+            "",
+            "Des processus appelants (agents du plus grand registre du jeu de données) prennent chacun l’appel suivant et "
+            "enregistrent son résultat par les services de l’application, tant que des appels attendent ou pendant la durée "
+            "d’un point de mesure ; puis la base est comparée à ce que chacun a enregistré.",
+            "",
+            "| Base | Échelle | Appelants | Appels en attente | Appels enregistrés | Durée (s) | Appels/s | p50 (ms) | p95 (ms) | Perdus | Doublés |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            *[
+                f"| {DATABASES[c['database']]} | {scale_label(c['scale'])} | {k['callers']} | {number(k['waiting'])} | {number(k['calls'])} "
+                f"| {number(k['seconds'], 1)} | {number(k['calls_per_second'], 1)} | {number(k['p50_ms'], 1)} | {number(k['p95_ms'], 1)} "
+                f"| {k['lost']} | {k['doubled']} |"
+                for c in calls
+                for k in [c["calls"]]
+            ],
+        ]
     growth = growth_table(result["configs"])
     if growth:
         parts += ["", "## Croissance du coût avec les données", growth]

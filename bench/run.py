@@ -203,7 +203,17 @@ class Bench:
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
-        return {"database": database.vendor, "scale": database.scale, "dataset": dataset, "endpoints": results}
+        calls = None
+        if database.vendor == "postgresql":  # concurrent writers: the production database (SQLite serialises them)
+            output = WORK / "calls.json"
+            say(
+                run(
+                    [PYTHON, "-m", "bench.calls", str(output), "--callers", "8", "--seconds", str(max(self.duration, 2))],
+                    self.env(database, production=True),
+                ).rstrip()
+            )
+            calls = json.loads(output.read_text(encoding="utf-8"))
+        return {"database": database.vendor, "scale": database.scale, "dataset": dataset, "endpoints": results, "calls": calls}
 
 
 def main(argv=None):

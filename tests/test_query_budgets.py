@@ -15,6 +15,7 @@ from bench.dataset.accounts import PERSONAS
 from bench.dataset.context import Context
 from bench.dataset.plans import grow
 from bench.endpoints import ENDPOINTS
+from bench.sessions import signed_in, targets
 from mobilisation.accounts.models import ApiToken, User
 from mobilisation.plans.models import Plan, PlannedAction
 
@@ -34,6 +35,12 @@ BUDGETS = {
     "queue": 6,
     "directory": 8,
     "api_actions": 8,
+    "register": 12,
+    "person": 12,
+    "calls": 12,
+    "campaign": 16,
+    "veille_region": 16,
+    "veille_department": 12,
 }
 
 
@@ -44,14 +51,12 @@ def open_as(endpoint):
     if endpoint.token:
         _, key = ApiToken.issue(user=user, name="budget")
         return Client(headers={"authorization": f"Token {key}"})
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
+    return signed_in(user)
 
 
 def queries_of(endpoint, plan):
     client = open_as(endpoint)
-    url = endpoint.url(plan.get_absolute_url())
+    url = endpoint.url(targets())
     client.get(url)  # per-process caches (content types) filled, as on a running server
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)

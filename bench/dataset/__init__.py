@@ -7,7 +7,7 @@ Two runs with different seeds stack up (keys carry the seed), so a test can grow
 
 import time
 
-from . import accounts, contracts, directory, plans, restrictions
+from . import accounts, contracts, directory, followup, plans, restrictions
 from .context import Context, bulk_session
 
 STEPS = [
@@ -16,6 +16,7 @@ STEPS = [
     ("comptes et rattachements", accounts),
     ("plans d’action", plans),
     ("périodes de restriction", restrictions),
+    ("registres et veille", followup),
 ]
 
 

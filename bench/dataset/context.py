@@ -160,7 +160,10 @@ class BulkWriter:
                 obj.pk = first + offset
         relations = [f for f in fields if f.is_relation]
         timestamps = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
-        converted = [(i, f) for i, f in enumerate(fields) if f.get_internal_type() not in RAW_TYPES]
+        # A field class of another package (a phone number, an encrypted text) prepares its own value, whatever its type.
+        converted = [
+            (i, f) for i, f in enumerate(fields) if f.get_internal_type() not in RAW_TYPES or not type(f).__module__.startswith("django.")
+        ]
         attnames = [f.attname for f in fields]
         rows = []
         db = connections[DEFAULT_DB_ALIAS]  # looked up once: the `connection` proxy costs a thread-local lookup per use

@@ -31,7 +31,14 @@ from .people import FIRST_NAMES, LAST_NAMES
 PEOPLE = 10_000
 PAST_ROUNDS = 10  # contacts per person in the campaign's history
 STREETS = ("rue de l’Église", "rue du Port", "place de la Mairie", "rue de Brest", "route de Rennes", "rue des Écoles", "impasse des Lilas")
-OUTCOMES = [(Outcome.FINE, 70), (Outcome.NOT_REACHED, 18), (Outcome.NEEDS_HELP, 6), (Outcome.REFUSED, 1), (Outcome.WRONG_NUMBER, 2), (Outcome.HOSPITALISED, 3)]
+OUTCOMES = [
+    (Outcome.FINE, 70),
+    (Outcome.NOT_REACHED, 18),
+    (Outcome.NEEDS_HELP, 6),
+    (Outcome.REFUSED, 1),
+    (Outcome.WRONG_NUMBER, 2),
+    (Outcome.HOSPITALISED, 3),
+]
 
 
 def fiction_e164(ctx):
@@ -75,7 +82,9 @@ def build(ctx):
             phone=fiction_e164(ctx),
             lives_alone=ctx.chance(0.45),
             request_date=request_date,
-            provenance=ctx.weighted([(Provenance.PERSON, 40), (Provenance.THIRD_PARTY, 25), (Provenance.DEPARTEMENT, 25), (Provenance.CARSAT, 10)]),
+            provenance=ctx.weighted(
+                [(Provenance.PERSON, 40), (Provenance.THIRD_PARTY, 25), (Provenance.DEPARTEMENT, 25), (Provenance.CARSAT, 10)]
+            ),
             requester_name="",
             acknowledgement_due=request_date + datetime.timedelta(days=8),
             acknowledged_at=None if ctx.chance(0.01) else ctx.moment(request_date + datetime.timedelta(days=3)),
@@ -155,9 +164,30 @@ def build(ctx):
                 )
             )
             if ctx.chance(0.02):
-                escalations.append(Escalation(public_id=ctx.uuid(), campaign_id=campaign.pk, person_id=person.pk, reason=EscalationReason.UNREACHED, opened_at=now, created_at=now, updated_at=now))
+                escalations.append(
+                    Escalation(
+                        public_id=ctx.uuid(),
+                        campaign_id=campaign.pk,
+                        person_id=person.pk,
+                        reason=EscalationReason.UNREACHED,
+                        opened_at=now,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
             if ctx.chance(0.03):
-                help_requests.append(HelpRequest(public_id=ctx.uuid(), person_id=person.pk, campaign_id=campaign.pk, needs=[Need.SHOPPING], opened_by_id=caller, opened_at=now, created_at=now, updated_at=now))
+                help_requests.append(
+                    HelpRequest(
+                        public_id=ctx.uuid(),
+                        person_id=person.pk,
+                        campaign_id=campaign.pk,
+                        needs=[Need.SHOPPING],
+                        opened_by_id=caller,
+                        opened_at=now,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
     ctx.insert(followed)
     ctx.insert(tasks)
     # The past contacts point at a task of their round; the dataset keeps one task per person (the open one).

@@ -103,7 +103,10 @@ def test_the_veille_from_registration_to_the_figures(visit, people):
             caller.click_button("Prendre l’appel suivant")
             assert "Pourquoi j’appelle à nouveau" in caller.main_text() and "pas de réponse" in caller.main_text()
     caller.check("trois essais")
-    caller.expect_not_found(task.get_absolute_url() if task.person == germaine else ContactTask.objects.filter(person=germaine).first().get_absolute_url(), "appel termine")
+    caller.expect_not_found(
+        task.get_absolute_url() if task.person == germaine else ContactTask.objects.filter(person=germaine).first().get_absolute_url(),
+        "appel termine",
+    )
 
     # The escalation: the agent calls the contact person, who has seen her.
     escalation = Escalation.objects.get(person=germaine)

@@ -118,7 +118,9 @@ def build_veille():
         )
         for name in ["Le Bras", "Le Moal"]
     ]
-    campaign = Campaign.objects.create(name="Veille de Dinan", commune_id="22050", trigger="manuel", starts_on=today, max_attempts=1, created_by=agent)
+    campaign = Campaign.objects.create(
+        name="Veille de Dinan", commune_id="22050", trigger="manuel", starts_on=today, max_attempts=1, created_by=agent
+    )
     followup.start_campaign(campaign=campaign, by=agent)
     task = campaign.tasks.get(person=people[0])
     followup.record_outcome(task=task, outcome=Outcome.NOT_REACHED, by=agent)

@@ -97,8 +97,8 @@ def index(request):
         "form": form,
         "page_obj": page,
         "several_communes": len(form.communes) > 1,
-        "due": due[:10],
-        "due_total": due.count(),
+        "due": list(due[:10]),
+        "due_total": due.count(),  # both always run: the page's queries do not depend on the data
         "today": timezone.localdate(),
         "is_manager": any(register_scope(request.user, Role.SOCIAL_SERVICES_MANAGER)),
         "breadcrumb": [HOME],
