@@ -166,6 +166,10 @@ def test_registering_a_person_stores_the_legal_fields_and_contacts_and_is_audite
     assert "Morvan" not in event.summary
 
 
+def test_the_request_date_starts_as_today(agent):
+    assert f'value="{TODAY.isoformat()}"' in agent.get(reverse("followup:create")).content.decode()
+
+
 def test_bad_input_keeps_what_was_typed_and_says_what_is_wrong_at_the_field(agent):
     response = agent.post(reverse("followup:create"), form_data(phone="12", birth_date="2099-01-01", **{"contacts-0-phone": "abc"}))
     assert response.status_code == 400
@@ -441,6 +445,20 @@ def test_the_demo_register_is_fictitious_and_loaded_once(db):
     phones = {p.phone.as_e164 for p in Person.objects.all()} | {c.phone.as_e164 for c in ContactPerson.objects.all()}
     assert all(phone.startswith("+33261910") for phone in phones)  # the ARCEP's range for fiction
     assert Person.objects.acknowledgement_due().count() == 4
+
+
+def test_the_demo_shows_a_veille_at_work(db):
+    from mobilisation.accounts.demo import create_demo_accounts
+    from mobilisation.followup.demo import create_demo_campaign, create_demo_people
+    from mobilisation.followup.models import CallAttempt, Campaign, HelpRequest
+
+    create_demo_accounts(password="Demo-mot-de-passe-2026!")
+    create_demo_people()
+    campaign = create_demo_campaign()
+    assert create_demo_campaign() is None  # once
+    assert Campaign.objects.get().is_running and campaign.callers.get().email == "benevole@demo.mobilisation-cls.fr"
+    assert CallAttempt.objects.count() == 5 and HelpRequest.objects.count() == 1
+    assert campaign.tasks.open().count() == 36 - 4  # the one not reached is tried again later
 
 
 def test_erasures_are_replayed_on_a_restored_backup(caplog, tmp_path, yvonne, social_services_dinan, django_capture_on_commit_callbacks):

@@ -5,9 +5,10 @@ import functools
 from django.conf import settings
 from django.urls import reverse as resolve_reverse
 
-from mobilisation.accounts.enums import INSTRUCTING_ROLES, Role
+from mobilisation.accounts.enums import ARS_ROLES, CLS_ROLES, INSTRUCTING_ROLES, Role
 from mobilisation.accounts.perms import Grants
 from mobilisation.audit.models import reads_journal
+from mobilisation.followup.models import Campaign, register_scope
 
 
 @functools.cache
@@ -37,9 +38,16 @@ def navigation_for(user):
             items.append(("Ajouter un CLS", reverse("contracts:create")))
         if Grants(user).any:
             items.append(("Personnes", reverse("people:index")))
+        if any(register_scope(user)):
+            items.append(("Registre", reverse("followup:index")))
+            items.append(("Veille", reverse("followup:campaigns")))
+        elif Role.VOLUNTEER in scope.roles and Campaign.objects.visible_to(user).running().exists():
+            items.append(("Appels", reverse("calls:index")))
+        if user.is_superuser or user.has_role(*ARS_ROLES, *CLS_ROLES):
+            items.append(("Chiffres de la veille", reverse("veille:figures")))
         if reads_journal(user):
             items.append(("Journal des accès", reverse("audit:journal")))
-        if scope.roles - {Role.VOLUNTEER} or user.is_superuser:
+        if (scope.roles - {Role.VOLUNTEER} or user.is_superuser) and not user.requires_second_factor:
             items.append(("API", reverse("accounts:tokens")))
         if user.can_use_admin:
             items.append(("Administration", reverse("admin:index")))

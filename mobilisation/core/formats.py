@@ -71,3 +71,12 @@ def moment(value):
         return day(value)
     local = _local(value)
     return f"{day(local)} à {local:%H:%M}"
+
+
+def phone(value):
+    """A number stored in E.164: a French one written "02 61 91 00 77", another one left as stored; "" for none."""
+    text = str(value or "")
+    if text.startswith("+33") and len(text) == 12 and text[1:].isdigit():
+        digits = "0" + text[3:]
+        return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+    return text

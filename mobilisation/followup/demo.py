@@ -112,3 +112,40 @@ def create_demo_people():
             )
         created += 1
     return created
+
+
+def create_demo_campaign():
+    """A running veille over the demo register, a few calls already made: the module seen at work. Idempotent."""
+    from mobilisation.accounts.models import User
+
+    from . import services
+    from .enums import CampaignTrigger, Need, Outcome
+    from .models import Campaign
+
+    if Campaign.objects.filter(commune_id=DEMO_COMMUNE).exists():
+        return None
+    agent = User.objects.get(email="ccas.dinan@demo.mobilisation-cls.fr")
+    campaign = Campaign.objects.create(
+        name="Veille grand froid (démonstration)",
+        commune_id=DEMO_COMMUNE,
+        trigger=CampaignTrigger.HEATWAVE,
+        starts_on=timezone.localdate(),
+        max_attempts=3,
+        retry_minutes=30,
+        script="Bonjour, je vous appelle de la part du CCAS de Dinan. Comment allez-vous ? Avez-vous assez chaud chez vous ? "
+        "Avez-vous besoin de courses, de médicaments, d’une visite ?",
+        created_by=agent,
+    )
+    campaign.callers.set(User.objects.filter(email="benevole@demo.mobilisation-cls.fr"))
+    services.start_campaign(campaign=campaign, by=agent)
+    tasks = list(campaign.tasks.open().in_calling_order()[:6])
+    outcomes = [
+        (Outcome.FINE, []),
+        (Outcome.FINE, []),
+        (Outcome.NEEDS_HELP, [Need.SHOPPING]),
+        (Outcome.NOT_REACHED, []),
+        (Outcome.FINE, []),
+    ]
+    for task, (outcome, needs) in zip(tasks, outcomes, strict=False):
+        services.record_outcome(task=task, outcome=outcome, needs=needs, by=agent)
+    return campaign

@@ -77,7 +77,7 @@ class PersonForm(SubmitOnceMixin, StaleSaveGuardMixin, BaseModelForm):
         self.fields["reason_consent_by"].choices = [("", "—"), *ConsentGiver.choices]
         self.fields["reason_consent_channel"].choices = [("", "—"), *ConsentChannel.choices]
         if not self.instance.pk:
-            self.fields["request_date"].initial = timezone.localdate()
+            self.initial["request_date"] = timezone.localdate()  # the instance's empty date would win over the field's
         else:
             self.fields["reason_consent"].initial = bool(self.instance.reason)
         self.similar = Person.objects.none()
@@ -321,7 +321,7 @@ class CampaignForm(StaleSaveGuardMixin, BaseModelForm):
         self.fields["plan_action"].label_from_instance = lambda action: f"{action.title} ({action.plan.cls.name})"
         self.fields["plan_action"].empty_label = "Aucune"
         if not self.instance.pk:
-            self.fields["starts_on"].initial = today
+            self.initial["starts_on"] = today
 
     def clean(self):
         cleaned = super().clean()

@@ -35,3 +35,15 @@ def jour_mois(value):
 def moment(value):
     """{{ value|moment }} → "1er novembre 2026 à 14:05"."""
     return formats.moment(value)
+
+
+@register.filter
+def telephone(value):
+    """A stored phone number the French way: "+33261910077" → "02 61 91 00 77" (other countries as stored)."""
+    return formats.phone(value)
+
+
+@register.filter
+def age_on(birth_date, day):
+    """Full years on `day`."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))

@@ -13,7 +13,6 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -21,6 +20,7 @@ from mobilisation.accounts.enums import SOCIAL_SERVICES_ROLES, Role
 from mobilisation.core.crypto import EncryptedTextField
 from mobilisation.core.models import PublicIdModel
 from mobilisation.core.text import search_key
+from mobilisation.core.urls import url_for
 
 from ..enums import Category, ConsentChannel, ConsentGiver, Provenance, RegistrationState
 
@@ -83,6 +83,17 @@ class PersonQuerySet(models.QuerySet):
     def acknowledgement_due(self):
         """Registered people whose acknowledgement letter has not been sent, the most urgent first."""
         return self.registered().filter(acknowledged_at__isnull=True).order_by("acknowledgement_due", "pk")
+
+    def for_list(self):
+        """The columns of the register's list, with the phone as stored text (parsing 50 numbers costs more than the page)."""
+        from django.db.models import CharField
+        from django.db.models.functions import Cast
+
+        return (
+            self.select_related("commune")
+            .only("public_id", "state", "last_name", "first_name", "birth_date", "category", "lives_alone", "commune__name", "search_name")
+            .annotate(phone_text=Cast("phone", output_field=CharField()))
+        )
 
     def same_person(self, *, last_name, first_name, birth_date, commune):
         """Records of the same person in the same commune's register (name, first name, birth date): a duplicate."""
@@ -200,7 +211,7 @@ class Person(PublicIdModel):
         return f"{self.last_name.upper()} {self.first_name}".strip()
 
     def get_absolute_url(self):
-        return reverse("followup:person", args=[self.public_id])
+        return url_for("followup:person", self.public_id)
 
     def save(self, *args, **kwargs):
         # Derived, never typed: the folded name the search and duplicate detection read.

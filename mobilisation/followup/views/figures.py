@@ -1,11 +1,17 @@
 """The veille seen from above (ARS, delegations, coordinators, elected officials): aggregates only, small counts hidden.
 
-No name, no phone, no person page is reachable from here: the figures come from followup.figures.
+No name, no phone, no person page is reachable from here: the figures come from followup.figures. They add up every
+register of the scope, which calls change by the second during a crisis: they are computed at most every
+FIGURES_SECONDS per scope and the page says when (steering figures, not the call list).
 """
 
+import time
+
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from mobilisation.accounts.enums import ARS_ROLES, CLS_ROLES
@@ -14,6 +20,8 @@ from mobilisation.territories.models import Commune, Department
 from .. import figures
 from ..enums import Category
 from ..models import Campaign
+
+FIGURES_SECONDS = 300
 
 
 def communes_seen_by(user):
@@ -30,19 +38,36 @@ def communes_seen_by(user):
     return Commune.objects.filter(condition).distinct()
 
 
+def scope_key(user):
+    scope = user.scope
+    if user.is_superuser or scope.whole_region:
+        return "region"
+    return "d{}-c{}".format(",".join(sorted(scope.department_codes)), ",".join(map(str, sorted(scope.cls_ids_for(*CLS_ROLES)))))
+
+
 @require_GET
 def index(request):
     user = request.user
     if not (user.is_superuser or user.has_role(*ARS_ROLES, *CLS_ROLES)):
         raise Http404("Page introuvable")
+    chosen = request.GET.get("departement", "")[:3]
+    key = f"veille-figures:{scope_key(user)}:{chosen}:{int(time.time() // FIGURES_SECONDS)}"
+    context = cache.get(key)
+    if context is None:
+        context = figures_of(user, chosen)
+        cache.set(key, context, FIGURES_SECONDS)
+    return render(request, "followup/figures.html", {**context, "refresh_minutes": FIGURES_SECONDS // 60, "breadcrumb": [("Accueil", "/")]})
+
+
+def figures_of(user, chosen):
+    """Everything the page shows for this scope and department, as plain data (kept in the cache as it is)."""
     communes = communes_seen_by(user)
-    departments = Department.objects.filter(communes__in=communes).distinct().order_by("code")
-    chosen = request.GET.get("departement", "")
-    if chosen and not departments.filter(code=chosen).exists():
+    departments = list(Department.objects.filter(communes__in=communes).distinct().order_by("code"))
+    if chosen and chosen not in {department.code for department in departments}:
         chosen = ""
     if chosen:
         communes = communes.filter(department=chosen)
-    elif departments.count() > 1:
+    elif len(departments) > 1:
         communes = communes.none()  # the whole region: by department first, a department's communes on demand
     by_department = (
         [
@@ -52,7 +77,7 @@ def index(request):
             }
             for department in departments
         ]
-        if not chosen and departments.count() > 1
+        if not chosen and len(departments) > 1
         else []
     )
     department_totals = [
@@ -74,13 +99,12 @@ def index(request):
     for campaign in campaigns:
         row = {key: figures.Figure(value) for key, value in counts[campaign.pk].items()}
         campaign_rows.append({"campaign": campaign, **row, "reach_rate": row["reached"].rate_of(row["followed"])})
-    context = {
+    return {
         "departments": departments,
         "chosen": chosen,
         "rows": figures.register_aggregates(communes),
         "department_totals": department_totals,
         "categories": Category.labels,
         "campaigns": campaign_rows,
-        "breadcrumb": [("Accueil", "/")],
+        "computed_at": timezone.now(),
     }
-    return render(request, "followup/figures.html", context)

@@ -82,7 +82,7 @@ def register_tags(user):
 def index(request):
     communes = register_communes(request.user)
     form = RegisterFilterForm(request.GET or None, communes=communes)
-    people = form.filter(Person.objects.visible_to(request.user)).select_related("commune").order_by("search_name", "pk")
+    people = form.filter(Person.objects.visible_to(request.user)).for_list().order_by("search_name", "pk")
     page = Paginator(people, PER_PAGE).get_page(request.GET.get("page"))
     services.audit(
         AuditAction.READ,

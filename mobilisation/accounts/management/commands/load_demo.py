@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from mobilisation.accounts.demo import DEMO_ACCOUNTS, DEMO_TOTP_SECRET, create_demo_accounts
-from mobilisation.followup.demo import DEMO_PEOPLE, create_demo_people
+from mobilisation.followup.demo import DEMO_PEOPLE, create_demo_campaign, create_demo_people
 
 
 class Command(BaseCommand):
@@ -17,6 +17,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             created = create_demo_accounts(password=settings.DEMO_PASSWORD)
             people = create_demo_people()
+            create_demo_campaign()
         self.stdout.write(
             self.style.SUCCESS(f"Comptes de démonstration : {created} créé(s), {len(DEMO_ACCOUNTS) - created} déjà présent(s).")
         )
