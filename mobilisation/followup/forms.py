@@ -248,6 +248,14 @@ class ConfirmForm(BaseForm):
 # The veille
 
 
+DEFAULT_SCRIPT = (
+    "Bonjour, je suis [votre prénom], du CCAS. Je vous appelle, comme prévu, pour prendre de vos nouvelles.\n"
+    "Comment allez-vous ? Avez-vous pu manger, prendre vos médicaments ? Quelqu’un passe-t-il vous voir ?\n"
+    "Avez-vous besoin de courses, de médicaments, d’un repas, d’une visite ?\n"
+    "En cas d’urgence : le 15. Nous vous rappellerons au prochain tour."
+)
+
+
 class CampaignForm(StaleSaveGuardMixin, BaseModelForm):
     """A campaign over the user's register: targets, rhythm, attempts, script, callers, the plan action it feeds."""
 
@@ -322,6 +330,7 @@ class CampaignForm(StaleSaveGuardMixin, BaseModelForm):
         self.fields["plan_action"].empty_label = "Aucune"
         if not self.instance.pk:
             self.initial["starts_on"] = today
+            self.initial["script"] = DEFAULT_SCRIPT
 
     def clean(self):
         cleaned = super().clean()
