@@ -255,6 +255,8 @@ def test_the_list_searches_names_without_accents_and_phone_numbers(agent):
     assert "JÉGOU Hervé" in page_text(agent.get(reverse("followup:index"), {"q": "jegou herve"}))
     found = page_text(agent.get(reverse("followup:index"), {"q": "02 61 91 00 77"}))
     assert "JÉGOU Hervé" in found and "RIOU" not in found
+    for fragment in ["02 61 91", "00 77", "0261910077"]:  # its beginning, its last digits, the whole number
+        assert "JÉGOU Hervé" in page_text(agent.get(reverse("followup:index"), {"q": fragment})), fragment
     event = AuditEvent.objects.filter(action="consultation").latest("pk")
     assert "recherche par nom ou téléphone" in event.summary and "61 91" not in event.summary
 

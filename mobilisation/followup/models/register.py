@@ -70,11 +70,17 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(state=RegistrationState.REGISTERED)
 
     def search(self, text):
-        """People whose name holds every word of `text` (accents and case ignored), or whose phone ends with its digits."""
+        """People whose name holds every word of `text` (accents and case ignored), or whose phone holds its digits
+        (the whole number, its beginning from the 0, or its last digits)."""
         digits = "".join(ch for ch in text if ch.isdigit())
         if len(digits) >= 4 and len(digits) == len(text.replace(" ", "").replace(".", "").replace("+", "")):
-            tail = digits[-9:] if len(digits) >= 9 else digits
-            return self.filter(Q(phone__endswith=tail) | Q(phone_2__endswith=tail))
+            # Numbers are stored in E.164 (+33…): digits typed from a leading 0 may be the number's beginning (from +33)
+            # as well as its last digits.
+            fragments = {digits, "+33" + digits[1:]} if digits.startswith("0") else {digits}
+            condition = Q()
+            for fragment in fragments:
+                condition |= Q(phone__contains=fragment) | Q(phone_2__contains=fragment)
+            return self.filter(condition)
         queryset = self
         for word in search_key(text).split():
             queryset = queryset.filter(search_name__contains=word)
