@@ -86,7 +86,7 @@ def create_demo_people():
             commune=commune,
             state=RegistrationState.REGISTERED,
             last_name=LAST_NAMES[n % len(LAST_NAMES)],
-            first_name=FIRST_NAMES[(n * 7) % len(FIRST_NAMES)],
+            first_name=FIRST_NAMES[(n * 7 + n // len(LAST_NAMES) * 3) % len(FIRST_NAMES)],
             birth_date=today.replace(year=today.year - age, day=1) - datetime.timedelta(days=rng.randint(0, 300)),
             category=category,
             address=f"{rng.randint(1, 60)} {STREETS[n % len(STREETS)]}",

@@ -391,6 +391,11 @@ class HelpRequest(PublicIdModel):
         ordering = ["-opened_at", "-pk"]
 
     def __str__(self):
+        return f"Demande d’aide : {self.needs_label}"
+
+    @property
+    def needs_label(self):
+        """ "courses, médicaments" """
         from ..enums import Need
 
-        return "Demande d’aide : " + ", ".join(Need(value).label.lower() for value in self.needs)
+        return ", ".join(Need(value).label.lower() for value in self.needs)
