@@ -43,6 +43,8 @@ ENDPOINTS = [
     Endpoint("person", "Fiche d’une personne (agent du CCAS)", "{person}/", persona="social_services", expect="Personnes à prévenir"),
     Endpoint("calls", "Appels à passer (agent du CCAS)", "/appels/", persona="social_services", expect="Prendre l’appel suivant"),
     Endpoint("campaign", "Tableau de bord d’une campagne (agent du CCAS)", "{campaign}/", persona="social_services", expect="Avancement"),
+    Endpoint("journal", "Journal des accès du registre (responsable du CCAS)", "/journal/", persona="manager", expect="Journal des accès"),
+    Endpoint("jobs", "Tâches de fond (région)", "/taches/", persona="region", expect="Tâches de fond"),
     Endpoint("veille_region", "Chiffres de la veille, région", "/veille/", persona="region", expect="Campagnes de veille"),
     Endpoint(
         "veille_department",

@@ -39,6 +39,8 @@ BUDGETS = {
     "person": 12,
     "calls": 12,
     "campaign": 16,
+    "journal": 12,
+    "jobs": 8,
     "veille_region": 16,
     "veille_department": 12,
 }

@@ -20,6 +20,7 @@ PERSONAS = {
     "region": f"region@{DOMAIN}",
     "resource_pole": f"pole@{DOMAIN}",
     "social_services": f"ccas@{DOMAIN}",
+    "manager": f"ccas.responsable@{DOMAIN}",
     "partner": f"partenaire@{DOMAIN}",
     "volunteer": f"benevole@{DOMAIN}",
 }
@@ -103,5 +104,6 @@ def add_personas(ctx, accounts, contracts, organisations):
     accounts.add(Role.ARS_REGION, email=PERSONAS["region"])
     accounts.add(Role.RESOURCE_POLE, email=PERSONAS["resource_pole"])
     accounts.add(Role.SOCIAL_SERVICES, email=PERSONAS["social_services"], commune_id=largest)
+    accounts.add(Role.SOCIAL_SERVICES_MANAGER, email=PERSONAS["manager"], commune_id=largest)
     accounts.add(Role.PARTNER_MEMBER, email=PERSONAS["partner"], organisation_id=association.pk)
     accounts.add(Role.VOLUNTEER, email=PERSONAS["volunteer"], organisation_id=association.pk)
