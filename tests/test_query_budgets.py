@@ -39,8 +39,8 @@ BUDGETS = {
     "person": 12,
     "calls": 12,
     "campaign": 16,
-    "journal": 12,
-    "jobs": 8,
+    "journal": 8,
+    "jobs": 5,
     "veille_region": 16,
     "veille_department": 12,
 }
