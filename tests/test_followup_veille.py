@@ -3,6 +3,7 @@ callers' minimum, the paper fallback, and the aggregates that flow up."""
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core import mail
@@ -389,6 +390,8 @@ def test_the_region_reads_aggregates_with_small_counts_hidden(client, ars_region
     response = client.get(reverse("veille:figures"))
     text = page_text(response)
     assert "(22)" in text and "< 5" in text and "Veille canicule" in text
+    rows = re.findall(r'<tr><th scope="row"><a href="\?departement=(\d\w)">[^<]+</a></th><td>(.*?)</td>', text)
+    assert dict(rows) == {"22": "< 5", "29": "0", "35": "0", "56": "0"}  # every department, a register or none
     detail = page_text(client.get(reverse("veille:figures"), {"departement": "22"}))
     assert "Dinan (22050)" in detail and "< 5" in detail
     for name in ["Seule", "Hamon", "Riou", "02 61"]:

@@ -109,14 +109,15 @@ def action_indicators(actions):
     return {action_id: [(label, Figure(row[key])) for key, label in INDICATORS] for action_id, row in totals.items()}
 
 
-def register_aggregates(communes):
-    """People registered by commune and category, for the communes given (a CLS's, a department's, the region's)."""
+def register_aggregates(communes, by="commune"):
+    """People registered by commune (or by department: by="commune__department") and category, for the communes
+    given (a CLS's, a department's, the region's)."""
     rows = (
         Person.objects.registered()
         .filter(commune__in=communes)
-        .values_list("commune", "commune__name", "category")
+        .values_list(by, f"{by}__name", "category")
         .annotate(n=Count("pk"))
-        .order_by("commune__name")
+        .order_by(f"{by}__name")
     )
     table = {}
     for code, name, category, n in rows:

@@ -201,6 +201,18 @@ class ContactTaskQuerySet(models.QuerySet):
     def in_calling_order(self):
         return self.order_by("priority", "next_attempt_at", "pk")
 
+    def in_hand_of(self, user):
+        """The open tasks `user` may work on now: an agent, any of their register; a volunteer, only the call they
+        hold or a visit assigned to them (SECURITY 5: nothing once the task is done or handed back)."""
+        tasks = self.visible_to(user).open()
+        if any(register_scope(user)):
+            return tasks
+        return tasks.filter(Q(claimed_by=user) | Q(assigned_to=user))
+
+    def held_by(self, user, now=None):
+        """The call `user` has claimed and whose claim still runs."""
+        return self.open().filter(claimed_by=user, claimed_until__gte=now or timezone.now())
+
 
 class ContactTask(PublicIdModel):
     """One person to reach in one round of a campaign: a call (or a visit), its attempts, its claim."""

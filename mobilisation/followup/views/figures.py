@@ -61,35 +61,19 @@ def index(request):
 
 def figures_of(user, chosen):
     """Everything the page shows for this scope and department, as plain data (kept in the cache as it is)."""
-    communes = communes_seen_by(user)
-    departments = list(Department.objects.filter(communes__in=communes).distinct().order_by("code"))
+    seen = communes_seen_by(user)
+    departments = list(Department.objects.filter(communes__in=seen).distinct().order_by("code"))
     if chosen and chosen not in {department.code for department in departments}:
         chosen = ""
+    whole_region = not chosen and len(departments) > 1
     if chosen:
-        communes = communes.filter(department=chosen)
-    elif len(departments) > 1:
-        communes = communes.none()  # the whole region: by department first, a department's communes on demand
-    by_department = (
-        [
-            {
-                "department": department,
-                "rows": figures.register_aggregates(Commune.objects.filter(department=department).filter(pk__in=communes_seen_by(user))),
-            }
-            for department in departments
-        ]
-        if not chosen and len(departments) > 1
-        else []
-    )
-    department_totals = [
-        (
-            item["department"],
-            figures.Figure(sum(row["total"].value for row in item["rows"])),
-            [figures.Figure(sum(row["categories"][i].value for row in item["rows"])) for i in range(len(Category.values))],
-        )
-        for item in by_department
-    ]
+        communes = seen.filter(department=chosen)
+    elif whole_region:
+        communes = seen.none()  # the whole region: by department first, a department's communes on demand
+    else:
+        communes = seen
     campaigns = list(
-        Campaign.objects.filter(Q(commune__in=communes_seen_by(user)) | Q(epci__communes__in=communes_seen_by(user)))
+        Campaign.objects.filter(Q(commune__in=seen) | Q(epci__communes__in=seen))
         .distinct()
         .select_related("commune", "epci")
         .order_by("-starts_on", "name")[:50]
@@ -103,8 +87,15 @@ def figures_of(user, chosen):
         "departments": departments,
         "chosen": chosen,
         "rows": figures.register_aggregates(communes),
-        "department_totals": department_totals,
+        "department_rows": department_rows(departments, seen) if whole_region else [],
         "categories": Category.labels,
         "campaigns": campaign_rows,
         "computed_at": timezone.now(),
     }
+
+
+def department_rows(departments, communes):
+    """One row per department of the scope, those without a register on the platform included (at zero)."""
+    found = {row["code"]: row for row in figures.register_aggregates(communes, by="commune__department")}
+    empty = {"total": figures.Figure(0), "categories": [figures.Figure(0)] * len(Category.values)}
+    return [{**found.get(department.code, empty), "department": department} for department in departments]

@@ -6,6 +6,8 @@ person's first name and phone, the script, the previous outcome and when; never 
 (unless a visit is assigned to them), nothing once the call is recorded (SECURITY.md 5).
 """
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -214,6 +216,7 @@ def paper_entry(request, public_id):
 
 
 def is_caller(user):
+    """Social services of a register, or a volunteer named caller of a running campaign."""
     return any(register_scope(user)) or Campaign.objects.visible_to(user).running().exists()
 
 
@@ -232,7 +235,7 @@ def calls(request):
         .annotate(n=Count("pk"))
         .order_by()
     )
-    held = ContactTask.objects.visible_to(request.user).open().filter(claimed_by=request.user, claimed_until__gte=now).first()
+    held = ContactTask.objects.visible_to(request.user).held_by(request.user, now).first()
     visits = ContactTask.objects.open().filter(kind=TaskKind.VISIT, assigned_to=request.user).select_related("person").order_by("due_at")
     context = {
         "campaigns": [(campaign, waiting.get(campaign.pk, 0)) for campaign in running],
@@ -261,8 +264,6 @@ def take_next(request):
 
 
 def _is_uuid(value):
-    import uuid
-
     try:
         uuid.UUID(str(value))
     except ValueError:
@@ -271,15 +272,11 @@ def _is_uuid(value):
 
 
 def task_for_caller(request, public_id):
-    """The task a caller may see now: an agent, any open task of their register; a volunteer, the call they hold or
-    the visit assigned to them. Anything else, or a task done, is a 404."""
+    """The task a caller may see now (ContactTaskQuerySet.in_hand_of); anything else, or a task done, is a 404."""
     task = get_object_or_404(
-        ContactTask.objects.visible_to(request.user).open().select_related("campaign", "person__commune"), public_id=public_id
+        ContactTask.objects.in_hand_of(request.user).select_related("campaign", "person__commune"), public_id=public_id
     )
-    agent = any(register_scope(request.user))
-    if not agent and task.assigned_to_id != request.user.pk and task.claimed_by_id != request.user.pk:
-        raise Http404("Page introuvable")
-    return task, agent
+    return task, any(register_scope(request.user))
 
 
 @require_http_methods(["GET", "POST"])
