@@ -86,7 +86,11 @@ test: install-test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Benchmarks (bench/README.md): wrk, a Debian package, loads the app served by gunicorn.
-bench-deps: system-deps $(VENV)/.test-deps
+$(VENV)/.bench-deps: requirements-bench.txt requirements-test.txt requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	touch $@ $(VENV)/.test-deps $(VENV)/.run-deps
+
+bench-deps: system-deps $(VENV)/.test-deps $(VENV)/.bench-deps
 	@if ! command -v wrk >/dev/null; then \
 		if [ "$$(id -u)" = "0" ]; then \
 			echo "Installation de wrk (paquet Debian)…"; \

@@ -217,6 +217,27 @@ def render(result, history=None):
                 for k in [c["calls"]]
             ],
         ]
+    imports = [c for c in result["configs"] if c.get("imports")]
+    if imports:
+        parts += [
+            "",
+            "## Import d’un registre : l’application et django-import-export, même fichier, mêmes règles",
+            "",
+            "Un fichier CSV de personnes fictives (communes du plus grand EPCI, une personne à prévenir sur deux) importé par "
+            "un agent du CIAS : l’application le vérifie puis l’écrit (une seconde vérification comprise) ; django-import-export "
+            "le valide et l’écrit ligne à ligne en un seul passage (son aperçu, un second passage, n’est pas compté). Cible : "
+            "au moins 10 fois ses lignes par seconde (bench/imports.py).",
+            "",
+            "| Base | Lignes | Fichier (Mo) | Vérification (s) | Écriture (s) | Application (lignes/s) | django-import-export (s) | django-import-export (lignes/s) | Rapport |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            *[
+                f"| {DATABASES[c['database']]} | {number(k['rows'])} | {number(k['megabytes'], 1)} | {number(k['ours']['check_s'], 1)} "
+                f"| {number(k['ours']['write_s'], 1)} | {number(k['ours_rows_per_second'])} | {number(k['import_export']['seconds'], 1)} "
+                f"| {number(k['import_export_rows_per_second'])} | × {number(k['ratio'], 1)} |"
+                for c in imports
+                for k in [c["imports"]]
+            ],
+        ]
     growth = growth_table(result["configs"])
     if growth:
         parts += ["", "## Croissance du coût avec les données", growth]

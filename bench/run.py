@@ -98,8 +98,9 @@ def free_port():
 
 
 class Bench:
-    def __init__(self, *, duration, warmup, connections, workers, smoke):
+    def __init__(self, *, duration, warmup, connections, workers, smoke, import_scale):
         self.duration, self.warmup, self.connections, self.workers, self.smoke = duration, warmup, connections, workers, smoke
+        self.import_scale = import_scale  # the scale at which the register import is measured, once per database
         self.secret = secrets.token_urlsafe(64)
         self.field_key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
         self.cache = REDIS_URL if redis_available() else ""
@@ -213,7 +214,20 @@ class Bench:
                 ).rstrip()
             )
             calls = json.loads(output.read_text(encoding="utf-8"))
-        return {"database": database.vendor, "scale": database.scale, "dataset": dataset, "endpoints": results, "calls": calls}
+        imported = None
+        if database.scale == self.import_scale:  # once per database: django-import-export takes minutes on 100,000 rows
+            output = WORK / "imports.json"
+            rows = "1000" if self.smoke else "100000"
+            say(run([PYTHON, "-m", "bench.imports", str(output), "--rows", rows], self.env(database, production=True)).rstrip())
+            imported = json.loads(output.read_text(encoding="utf-8"))
+        return {
+            "database": database.vendor,
+            "scale": database.scale,
+            "dataset": dataset,
+            "endpoints": results,
+            "calls": calls,
+            "imports": imported,
+        }
 
 
 def main(argv=None):
@@ -238,7 +252,14 @@ def main(argv=None):
         except psycopg.OperationalError:
             sys.exit(f"PostgreSQL ne répond pas ({PG_ADMIN_URL}) : démarrez-le, donnez BENCH_PG_URL, ou lancez --databases sqlite.")
     WORK.mkdir(parents=True, exist_ok=True)
-    bench = Bench(duration=args.duration, warmup=args.warmup, connections=args.connections, workers=args.workers, smoke=args.smoke)
+    bench = Bench(
+        duration=args.duration,
+        warmup=args.warmup,
+        connections=args.connections,
+        workers=args.workers,
+        smoke=args.smoke,
+        import_scale=min(args.scales),
+    )
     described = machine.describe(databases=args.databases, cache=bench.cache)  # before the load: its load average is the machine's own
     say("Collecte des fichiers statiques (réglages de production)…")
     collect_static(bench.env(None, production=True))

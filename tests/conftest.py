@@ -143,6 +143,17 @@ def social_services_dinan(db):
 
 
 @pytest.fixture
+def social_services_brest(db):
+    return persona(Role.SOCIAL_SERVICES, "ccas.brest@exemple.fr", commune_id="29019")
+
+
+@pytest.fixture
+def cias_dinan_agglomeration(db):
+    """The CIAS of Dinan Agglomération (EPCI 200068989): the register of all its communes."""
+    return persona(Role.SOCIAL_SERVICES, "cias.dinan@exemple.fr", epci_id="200068989")
+
+
+@pytest.fixture
 def manager_dinan(db):
     """The manager of Dinan's CCAS (22050): reads the access log of its register."""
     return persona(Role.SOCIAL_SERVICES_MANAGER, "responsable.ccas.dinan@exemple.fr", commune_id="22050")

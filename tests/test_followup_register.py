@@ -10,12 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from mobilisation.accounts.enums import Role
 from mobilisation.audit.models import AuditEvent
 from mobilisation.followup.enums import Category, ConsentChannel, ConsentGiver, Provenance, RegistrationState
 from mobilisation.followup.models import ContactPerson, Person
 
-from .conftest import persona
 from .utils import login_verified, page_text
 
 TODAY = timezone.localdate()
@@ -35,16 +33,6 @@ def make_person(commune="22050", **fields):
     }
     values.update(fields)
     return Person.objects.create(commune_id=commune, **values)
-
-
-@pytest.fixture
-def social_services_brest(db):
-    return persona(Role.SOCIAL_SERVICES, "ccas.brest@exemple.fr", commune_id="29019")
-
-
-@pytest.fixture
-def cias_dinan_agglomeration(db):
-    return persona(Role.SOCIAL_SERVICES, "cias.dinan@exemple.fr", epci_id="200068989")
 
 
 @pytest.fixture

@@ -40,6 +40,25 @@ def mail_once(key):
             mail.send_mail("Essai", "Corps", "ne-pas-repondre@exemple.fr", ["x@exemple.fr"])
 
 
+@reliable_task(label="Tâche d’essai qui note son avancement puis échoue", max_attempts=1)
+def failing_after_a_write(key):
+    Effect.objects.create(key=f"avancement:{key}")
+    raise RuntimeError("panne")
+
+
+@reliable_task(label="Tâche d’essai sans transaction", max_attempts=1, atomic=False)
+def failing_after_a_kept_write(key):
+    Effect.objects.create(key=f"avancement:{key}")
+    raise RuntimeError("panne")
+
+
+def test_an_attempt_is_one_transaction_unless_the_task_says_otherwise():
+    """A task's writes go with its failure; one declared atomic=False (an import showing its progress) keeps them."""
+    assert failing_after_a_write.enqueue("a").state == JobState.FAILED
+    assert failing_after_a_kept_write.enqueue("b").state == JobState.FAILED
+    assert list(Effect.objects.filter(key__startswith="avancement:").values_list("key", flat=True)) == ["avancement:b"]
+
+
 @pytest.fixture(autouse=True)
 def forget_calls():
     calls.clear()

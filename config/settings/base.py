@@ -215,10 +215,12 @@ RATELIMIT_VIEW = "mobilisation.core.views.too_many_requests"
 
 # Request limits (SECURITY.md 14), answered with a French 413 or 414 page by core.middleware.RequestLimitsMiddleware
 # before the session, CSRF or form parsing reads anything. The reverse proxy caps first (docs/deploiement.md).
-# Bodies: no form of the site takes a file, and the longest text a form accepts (10,000 characters, core.forms) is
+# Bodies: no form takes a file but the register import (IMPORT_MAX_BYTES below), and the longest text a form accepts (10,000 characters, core.forms) is
 # 40 kB in UTF-8 at worst; 1 MiB is room to spare. A view taking more (a file import) says so with
 # @accepts_body_up_to(bytes).
 REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 1024 * 1024)
+# The one view that takes a file: a register import (followup). 100,000 people with every column is about 25 MB of CSV.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 32 * 1024 * 1024)
 # Django's own ceilings, for what the middleware lets through: the fields of a body (files aside) fit in the same
 # MiB, and a form sends at most one value per commune of a CLS (103 for the Pays de Brest, the largest) plus a
 # dozen fields, or one per row of an admin list page (100): 1,000 pairs is ample.

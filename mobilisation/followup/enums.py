@@ -141,3 +141,24 @@ class EscalationState(models.TextChoices):
 class HelpRequestState(models.TextChoices):
     OPEN = "ouverte", "À traiter"
     HANDLED = "traitee", "Traitée"
+
+
+# Imports of an existing register.
+
+
+class ImportState(models.TextChoices):
+    CHECKING = "verification", "Vérification en cours"
+    TO_FIX = "a_corriger", "À corriger"
+    READY = "pret", "Prêt à importer"
+    IMPORTING = "import", "Import en cours"
+    DONE = "fait", "Importé"
+    CANCELLED = "annule", "Abandonné"
+    FAILED = "echec", "Échec"
+
+
+class DuplicateChoice(models.TextChoices):
+    """What to do with a row whose person is already registered (same name, first name, birth date, commune)."""
+
+    MERGE = "fusionner", "Compléter la fiche existante avec les valeurs du fichier"
+    SKIP = "ignorer", "Ignorer la ligne : la fiche existante reste telle quelle"
+    CREATE = "inscrire", "C’est une autre personne : l’inscrire"

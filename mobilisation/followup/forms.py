@@ -7,7 +7,18 @@ from django.utils import timezone
 
 from mobilisation.core.forms import BaseForm, BaseModelForm, StaleSaveGuardMixin, SubmitOnceMixin, filterable
 
-from .enums import CampaignTrigger, Category, ConsentChannel, ConsentGiver, Need, Outcome, Provenance, RegistrationState, StepOutcome
+from .enums import (
+    CampaignTrigger,
+    Category,
+    ConsentChannel,
+    ConsentGiver,
+    DuplicateChoice,
+    Need,
+    Outcome,
+    Provenance,
+    RegistrationState,
+    StepOutcome,
+)
 from .models import Campaign, ContactPerson, Person, register_communes, register_scope
 
 PHONE_MESSAGE = "Saisissez un numéro de téléphone valide, par exemple 02 96 39 00 00 ou 06 12 34 56 78."
@@ -413,3 +424,52 @@ class PaperOutcomeForm(BaseForm):
 
 
 PaperFormSet = forms.formset_factory(PaperOutcomeForm, extra=0, max_num=1000, validate_max=True)
+
+
+class ImportForm(BaseForm):
+    """The deposit of a register file; its content is checked by the background task, its type and size here."""
+
+    file = forms.FileField(
+        label="Fichier du registre",
+        help_text="CSV, XLSX (Excel) ou ODS (LibreOffice), une ligne par personne, la première ligne donnant les colonnes du modèle.",
+        error_messages={"required": "Choisissez le fichier à importer.", "empty": "Le fichier est vide."},
+    )
+
+    def __init__(self, *args, max_bytes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+        self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx,.ods"
+
+    def clean_file(self):
+        from .importing import UnreadableFile, format_of
+
+        upload = self.cleaned_data["file"]
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError(f"Le fichier dépasse {self.max_bytes // (1024 * 1024)} Mo : découpez-le par commune.")
+        try:
+            format_of(upload.name)
+        except UnreadableFile as error:
+            raise forms.ValidationError(str(error)) from None
+        return upload
+
+
+class DuplicateChoicesForm(BaseForm):
+    """One choice per row whose person is already registered: complete their record, skip the row, or register."""
+
+    def __init__(self, *args, duplicates, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .services.imports import default_choice
+
+        self.rows = []
+        for duplicate in duplicates:
+            name = f"ligne-{duplicate['row']}"
+            self.fields[name] = forms.ChoiceField(
+                label=f"Ligne {duplicate['row']} : {duplicate['name']} ({duplicate['birth_date']}, {duplicate['commune_name']})",
+                choices=DuplicateChoice.choices,
+                initial=default_choice(duplicate),
+                widget=forms.RadioSelect,
+            )
+            self.rows.append((self[name], duplicate))
+
+    def decisions(self):
+        return {name.removeprefix("ligne-"): value for name, value in self.cleaned_data.items()}

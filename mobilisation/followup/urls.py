@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import figures, register, veille
+from .views import figures, imports, register, veille
 
 app_name = "followup"
 
@@ -8,6 +8,12 @@ urlpatterns = [
     path("", register.index, name="index"),
     path("inscrire/", register.edit, name="create"),
     path("export-prefet/", register.prefect_export, name="prefect_export"),
+    path("import/", imports.index, name="imports"),
+    path("import/modele/", imports.template, name="import_template"),
+    path("import/<uuid:public_id>/", imports.detail, name="import"),
+    path("import/<uuid:public_id>/avancement/", imports.progress, name="import_progress"),
+    path("import/<uuid:public_id>/confirmer/", imports.confirm, name="import_confirm"),
+    path("import/<uuid:public_id>/abandonner/", imports.cancel, name="import_cancel"),
     path("<uuid:public_id>/", register.person, name="person"),
     path("<uuid:public_id>/modifier/", register.edit, name="edit"),
     path("<uuid:public_id>/accuse-de-reception.pdf", register.acknowledgement_letter, name="acknowledgement_letter"),

@@ -22,6 +22,7 @@ class ReliableTask:
     backoff_cap: datetime.timedelta
     priority: int
     on_failure: Callable | None
+    atomic: bool = True
 
     @property
     def name(self):
@@ -42,13 +43,21 @@ class ReliableTask:
 
 
 def reliable_task(
-    *, label, max_attempts=5, backoff=datetime.timedelta(seconds=30), backoff_cap=datetime.timedelta(hours=1), priority=0, on_failure=None
+    *,
+    label,
+    max_attempts=5,
+    backoff=datetime.timedelta(seconds=30),
+    backoff_cap=datetime.timedelta(hours=1),
+    priority=0,
+    on_failure=None,
+    atomic=True,
 ):
     """Declare a task that is retried with backoff when it raises, then reported on the page « Tâches de fond ».
 
     `label` is the French name the page shows. After attempt n fails, the next waits backoff × 2^(n-1), at most
     `backoff_cap`; after `max_attempts` the job is failed, `on_failure(*args)` is called (inside its own transaction)
-    and the ARS region sees it. The task's arguments must be ids (see ID_LIKE). A task may run more than once (a
+    and the ARS region sees it. Each attempt runs in one transaction, unless `atomic=False`: a long task that reports
+    its progress as it goes (a register import) then opens its own. The task's arguments must be ids (see ID_LIKE). A task may run more than once (a
     retry after a crash, a « Relancer »): each effect it has goes through jobs.effects.once(key).
     """
 
@@ -61,6 +70,7 @@ def reliable_task(
             backoff_cap=backoff_cap,
             priority=priority,
             on_failure=on_failure,
+            atomic=atomic,
         )
         TASKS[task.name] = task
         return task

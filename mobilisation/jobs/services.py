@@ -108,7 +108,10 @@ def run_attempt(job_id):
     try:
         if task is None:
             raise LookupError("tâche inconnue de cette version du code")
-        with transaction.atomic():
+        if task.atomic:
+            with transaction.atomic():
+                task.func(*job.args)
+        else:
             task.func(*job.args)
     except Exception as error:  # noqa: BLE001 - every failure is a failed attempt, retried then reported
         attempt_failed(job, task, error)

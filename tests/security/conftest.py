@@ -1,6 +1,7 @@
 """Fixtures of the security tests: two scopes (Dinan, 22; Brest, 29) holding one object of each kind, and clients."""
 
 import datetime
+import json
 from dataclasses import dataclass
 
 import pytest
@@ -96,8 +97,8 @@ def world(cls_dinan, cls_brest, coordinator_dinan, coordinator_brest, ars_region
 def build_veille():
     """Dinan's register: a person, a running campaign with her call, an escalation and a help request."""
     from mobilisation.followup import services as followup
-    from mobilisation.followup.enums import Category, Outcome, Provenance
-    from mobilisation.followup.models import Campaign, Person
+    from mobilisation.followup.enums import Category, ImportState, Outcome, Provenance
+    from mobilisation.followup.models import Campaign, Person, RegisterImport
 
     from ..conftest import persona
 
@@ -127,7 +128,15 @@ def build_veille():
     escalation = people[0].escalations.get()
     followup.record_outcome(task=campaign.tasks.get(person=people[1]), outcome=Outcome.NEEDS_HELP, needs=["courses"], by=agent)
     followup.make_round(campaign=campaign)
+    register_import = RegisterImport.objects.create(
+        created_by=agent,
+        file_name="registre.csv",
+        file_format="csv",
+        state=ImportState.READY,
+        report=json.dumps({"preview": [], "duplicates": []}),
+    )
     return {
+        "import": register_import,
         "person": people[0],
         "campaign": campaign,
         "task": campaign.tasks.open().first(),
