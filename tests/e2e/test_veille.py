@@ -166,3 +166,39 @@ def test_the_veille_from_registration_to_the_figures(visit, people):
     assert "Dinan (22050)" in text and "Veille confinement décembre" in text and "< 5" in text
     assert "Germaine" not in text and "02 61" not in text
     region.check("chiffres de la veille")
+
+
+IMPORT_HEADER = "Commune;Nom;Prénom;Date de naissance;Qualité;Adresse;Téléphone;Vit seule;Origine;Date de la demande"
+
+
+def test_the_agent_imports_a_register_with_an_error_then_fixed(visit, people, tmp_path):
+    """A CCAS's spreadsheet register: one row in error reported and nothing written, then the fixed file imported."""
+    agent = visit("import-agent")
+    page = agent.page
+    agent.log_in(people.social)
+    agent.goto("/registre/")
+    agent.click_link("Importer un registre")
+    agent.check("import")
+    requested = timezone.localdate().strftime("%d/%m/%Y")
+    spreadsheet = tmp_path / "registre-ccas.csv"
+    rows = [
+        f"22050;Riou;Jeanne;31/02/1938;65 ans et plus;2 rue du Petit Fort;02 61 91 09 10;non;la personne;{requested}",
+        f"22050;Guégan;Louis;14/07/1941;65 ans et plus;5 rue de l’Horloge;02 61 91 09 11;oui;Département;{requested}",
+    ]
+    spreadsheet.write_text("\n".join([IMPORT_HEADER, *rows]) + "\n", encoding="utf-8")
+    page.locator("#id_file").set_input_files(str(spreadsheet))
+    agent.click_button("Vérifier le fichier")
+    text = agent.main_text()
+    assert "Le fichier est à corriger : rien n’a été inscrit" in text and "31/02/1938" in text
+    assert not Person.objects.filter(last_name__in=["Riou", "Guégan"]).exists()
+    agent.check("import a corriger")
+    spreadsheet.write_text("\n".join([IMPORT_HEADER, rows[0].replace("31/02/1938", "03/02/1938"), rows[1]]) + "\n", encoding="utf-8")
+    page.locator("#id_file").set_input_files(str(spreadsheet))
+    agent.click_button("Vérifier le fichier corrigé")
+    assert "Le fichier est correct : 2 lignes" in agent.main_text() and "GUÉGAN Louis" in agent.main_text()
+    agent.check("apercu de l import")
+    agent.click_button("Importer les 2 lignes")
+    assert "2 personnes inscrites" in agent.main_text()
+    agent.check("import termine")
+    agent.click_link("Voir le registre")
+    assert "RIOU Jeanne" in agent.main_text() and "GUÉGAN Louis" in agent.main_text()
