@@ -105,6 +105,7 @@ def test_a_clean_file_is_previewed_then_imported_with_its_contacts_and_audit(age
         row(
             Nom="Le Bihan",
             Prénom="Odette",
+            **{"Vit seule": ""},
             Téléphone="0261910043",
             **{"Personne à prévenir 1": "", "Lien 1": "", "Téléphone personne à prévenir 1": ""},
         ),
@@ -127,7 +128,8 @@ def test_a_clean_file_is_previewed_then_imported_with_its_contacts_and_audit(age
     assert marcel.acknowledgement_due == marcel.request_date + datetime.timedelta(days=8)
     assert marcel.created_by == social_services_dinan and marcel.search_name == "morvan marcel"
     assert [(c.name, c.link, c.phone.as_e164) for c in marcel.contacts.all()] == [("Anne Morvan", "fille", "+33261910542")]
-    assert Person.objects.get(last_name="Le Bihan").phone.as_e164 == "+33261910043"
+    odette = Person.objects.get(last_name="Le Bihan")
+    assert odette.phone.as_e164 == "+33261910043" and odette.lives_alone is False and not odette.contacts.exists()
     assert Person.objects.visible_to(social_services_dinan).search("Odette").count() == 1
     created = AuditEvent.objects.filter(action=AuditAction.CREATE, object_type="followup.person")
     assert set(created.values_list("object_id", flat=True)) == {str(p.public_id) for p in Person.objects.all()}
@@ -226,12 +228,12 @@ def test_spreadsheets_with_date_cells_and_numbers_that_lost_their_zero(agent, fm
 
 
 def test_people_already_registered_are_offered_for_merging(agent, social_services_dinan):
-    yvonne = make_person(phone="+33261910001", address="12 rue du Jerzual")
+    yvonne = make_person(phone="+33261910001", address="12 rue du Jerzual", lives_alone=True)
     objected = make_person(
         last_name="Hamon", first_name="Jean", birth_date=datetime.date(1935, 1, 1), state=RegistrationState.OBJECTED, phone="", address=""
     )
     rows = [
-        row(Nom="Le Goff", Prénom="Yvonne", **{"Date de naissance": "03/05/1938"}, Adresse="14 rue du Jerzual"),
+        row(Nom="Le Goff", Prénom="Yvonne", **{"Date de naissance": "03/05/1938", "Vit seule": "non"}, Adresse="14 rue du Jerzual"),
         row(Nom="HAMON", Prénom="Jean", **{"Date de naissance": "01/01/1935"}),
         row(),
     ]
@@ -245,7 +247,7 @@ def test_people_already_registered_are_offered_for_merging(agent, social_service
     item.refresh_from_db()
     assert (item.created_count, item.merged_count, item.skipped_count) == (1, 1, 1)
     yvonne.refresh_from_db()
-    assert yvonne.address == "14 rue du Jerzual" and yvonne.phone.as_e164 == "+33261910042"
+    assert yvonne.address == "14 rue du Jerzual" and yvonne.phone.as_e164 == "+33261910042" and not yvonne.lives_alone
     assert [c.name for c in yvonne.contacts.all()] == ["Anne Morvan"]
     objected.refresh_from_db()
     assert objected.state == RegistrationState.OBJECTED and objected.address == ""  # never re-registered by default

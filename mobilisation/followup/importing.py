@@ -430,7 +430,9 @@ class RowChecker:
             values[key] = self._phone(get(key), error_for(key), required=required)
 
         alone = _key(_text(get("lives_alone")))
-        if alone in YES:
+        if not alone:
+            values["lives_alone"] = None  # not said: False for a new person, unchanged on a merge
+        elif alone in YES:
             values["lives_alone"] = True
         elif alone in NO:
             values["lives_alone"] = False

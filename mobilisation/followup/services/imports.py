@@ -147,7 +147,7 @@ def _person(row, by):
         search_name=row.identity[1],
         acknowledgement_due=Person.acknowledgement_due_for(values["request_date"]),
         reason_recorded_by=by if values["reason"] else None,
-        **values,
+        **{**values, "lives_alone": bool(values["lives_alone"])},
     )
 
 
@@ -155,7 +155,7 @@ def _merge(person, row, by):
     """Fill the existing record with the file's values (an empty cell changes nothing); the fields changed, by label."""
     changed = []
     for name, value in row.values.items():
-        if value in ("", None) or (name == "lives_alone" and value is False):
+        if value in ("", None):
             continue
         if name in ("reason_consent_by", "reason_consent_channel", "reason_consent_at") and not row.values["reason"]:
             continue
