@@ -387,6 +387,8 @@ def callers_for(communes):
 
 
 class OutcomeForm(BaseForm):
+    """What a call or a home visit found (`visit`: no « numéro erroné », a visit has no number to correct)."""
+
     outcome = forms.ChoiceField(label="Résultat", choices=Outcome.choices, widget=forms.RadioSelect)
     needs = forms.MultipleChoiceField(
         label="Besoins exprimés",
@@ -399,6 +401,11 @@ class OutcomeForm(BaseForm):
         label="La personne est en détresse (malaise, danger, grande angoisse) : le responsable du CCAS est alerté à l’instant",
         required=False,
     )
+
+    def __init__(self, *args, visit=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if visit:
+            self.fields["outcome"].choices = [(value, label) for value, label in Outcome.choices if value != Outcome.WRONG_NUMBER]
 
     def clean(self):
         cleaned = super().clean()
@@ -414,6 +421,58 @@ class OutcomeForm(BaseForm):
 
 class StepForm(BaseForm):
     outcome = forms.ChoiceField(label="Ce que cet échelon a donné", choices=StepOutcome.choices, widget=forms.RadioSelect)
+
+
+# A visit at the CCAS's rung is urgent: it is given for the coming days, not for next month.
+VISIT_WITHIN_DAYS = 7
+
+
+class VisitForm(BaseForm):
+    """Who goes to the person's home (an agent of the register, a volunteer caller of the campaign) and from when."""
+
+    visitor = forms.ChoiceField(
+        label="Qui fait la visite",
+        error_messages={
+            "required": "Choisissez qui fait la visite.",
+            "invalid_choice": "Choisissez un agent du registre ou un bénévole appelant de la campagne.",
+        },
+    )
+    due_at = forms.DateTimeField(
+        label="À partir du",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"required": "Donnez le jour et l’heure de la visite.", "invalid": "Saisissez un jour et une heure valides."},
+        help_text=f"Aujourd’hui ou dans les {VISIT_WITHIN_DAYS} jours qui viennent.",
+    )
+
+    def __init__(self, *args, campaign, visit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        agents = list(campaign.register_agents().order_by("last_name", "first_name", "email"))
+        agent_ids = {user.pk for user in agents}
+        volunteers = [user for user in campaign.active_callers().order_by("last_name", "first_name", "email") if user.pk not in agent_ids]
+        self.visitors = {str(user.public_id): user for user in [*agents, *volunteers]}
+        groups = [(f"Agents du {campaign.register_label}", agents), ("Bénévoles appelants de la campagne", volunteers)]
+        self.fields["visitor"].choices = [
+            ("", "Choisissez la personne"),
+            *((label, [(str(user.public_id), str(user)) for user in users]) for label, users in groups if users),
+        ]
+        if visit is not None and visit.assigned_to_id:
+            self.fields["visitor"].initial = next((key for key, user in self.visitors.items() if user.pk == visit.assigned_to_id), None)
+            self.fields["due_at"].initial = timezone.localtime(visit.due_at)
+        else:
+            self.fields["due_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean_visitor(self):
+        return self.visitors[self.cleaned_data["visitor"]]
+
+    def clean_due_at(self):
+        due_at = self.cleaned_data["due_at"]
+        today = timezone.localdate()
+        day = timezone.localtime(due_at).date()
+        if day < today:
+            raise forms.ValidationError("La visite ne peut pas être prévue dans le passé.")
+        if day > today + datetime.timedelta(days=VISIT_WITHIN_DAYS):
+            raise forms.ValidationError(f"Une visite d’escalade est urgente : prévoyez-la dans les {VISIT_WITHIN_DAYS} jours.")
+        return due_at
 
 
 class PaperOutcomeForm(BaseForm):

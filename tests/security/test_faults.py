@@ -147,6 +147,7 @@ def get_urls(world, password_reset_link):
         parametrised[f"followup:{name}"] = [veille["campaign"].public_id]
     parametrised["followup:campaign_transition"] = [veille["campaign"].public_id, "suspendre"]
     parametrised["followup:escalation"] = [veille["escalation"].public_id]
+    parametrised["followup:escalation_visit"] = [veille["escalation"].public_id]
     for name in ["import", "import_progress", "import_confirm", "import_cancel"]:
         parametrised[f"followup:{name}"] = [veille["import"].public_id]
     parametrised["followup:help_request_handled"] = [veille["help_request"].public_id]

@@ -3,7 +3,9 @@
 A campaign's rounds make one contact task per targeted person (one open task per person at most, whatever the
 campaign: the database refuses a second); callers claim the next task for a few minutes so that two of them never
 call the same person; each outcome is a CallAttempt; a person left unreached after the campaign's attempts, or in
-distress, opens an Escalation whose steps climb the ladder until someone has seen them.
+distress, opens an Escalation whose steps climb the ladder until someone has seen them. At the rung of the CCAS's
+home visit, the visit is a contact task too (kind VISIT, tied to its escalation, assigned to the one who goes): its
+outcome is the rung's step.
 """
 
 import datetime
@@ -15,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from mobilisation.accounts.enums import SOCIAL_SERVICES_ROLES, Role
 from mobilisation.core.models import PublicIdModel
 
 from ..enums import (
@@ -173,6 +176,31 @@ class Campaign(PublicIdModel):
     def is_running(self):
         return self.state == CampaignState.RUNNING
 
+    def register_agents(self):
+        """The active social-services accounts that hold this campaign's register (ContactTaskQuerySet.visible_to):
+        a commune's CCAS and its EPCI's CIAS, or an EPCI's CIAS."""
+        from mobilisation.accounts.models import Membership, User
+
+        memberships = Membership.objects.active().filter(role__in=SOCIAL_SERVICES_ROLES)
+        if self.commune_id:
+            memberships = memberships.filter(Q(commune=self.commune_id) | Q(epci__communes=self.commune_id))
+        else:
+            memberships = memberships.filter(epci=self.epci_id)
+        return User.objects.filter(is_active=True, pk__in=memberships.values("user"))
+
+    def active_callers(self):
+        """The campaign's volunteer callers whose account and volunteer membership are still active."""
+        from mobilisation.accounts.models import Membership
+
+        volunteers = Membership.objects.active().filter(role=Role.VOLUNTEER).values("user")
+        return self.callers.filter(is_active=True, pk__in=volunteers)
+
+    def visitors(self):
+        """Who may be given a home visit of this campaign: an agent of its register or one of its active callers."""
+        from mobilisation.accounts.models import User
+
+        return User.objects.filter(Q(pk__in=self.register_agents().values("pk")) | Q(pk__in=self.active_callers().values("pk")))
+
 
 class ContactTaskQuerySet(models.QuerySet):
     def open(self):
@@ -197,6 +225,9 @@ class ContactTaskQuerySet(models.QuerySet):
             .filter(kind=TaskKind.CALL, next_attempt_at__lte=now)
             .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
         )
+
+    def visits(self):
+        return self.filter(kind=TaskKind.VISIT)
 
     def in_calling_order(self):
         return self.order_by("priority", "next_attempt_at", "pk")
@@ -239,6 +270,9 @@ class ContactTask(PublicIdModel):
         related_name="assigned_visits",
         verbose_name="visite confiée à",
     )
+    escalation = models.ForeignKey(
+        "Escalation", on_delete=models.SET_NULL, null=True, blank=True, related_name="visits", verbose_name="escalade"
+    )
     last_outcome = models.CharField("dernier résultat", max_length=15, choices=Outcome.choices, blank=True)
     done_at = models.DateTimeField("faite le", null=True, blank=True)
 
@@ -254,6 +288,8 @@ class ContactTask(PublicIdModel):
             models.CheckConstraint(
                 name="task_claim_is_whole", condition=Q(claimed_by__isnull=True, claimed_until__isnull=True) | Q(claimed_by__isnull=False)
             ),
+            # Only a home visit serves an escalation's rung; a call never does.
+            models.CheckConstraint(name="only_visits_serve_an_escalation", condition=Q(escalation__isnull=True) | Q(kind=TaskKind.VISIT)),
         ]
         indexes = [
             models.Index(fields=["campaign", "state", "priority", "next_attempt_at"], name="task_calling_order"),
@@ -353,6 +389,11 @@ class Escalation(PublicIdModel):
 
     def get_absolute_url(self):
         return reverse("followup:escalation", args=[self.public_id])
+
+    @property
+    def awaits_visit(self):
+        """Open, at the rung of the CCAS's home visit: the visit can be given to someone (or to someone else)."""
+        return self.state == EscalationState.OPEN and self.level == EscalationLevel.CCAS_VISIT
 
 
 class EscalationStep(models.Model):

@@ -2,6 +2,7 @@
 
 from .register import audit, erase_person, mark_acknowledged, record_objection, register_person, update_person
 from .veille import (
+    assign_visit,
     claim_next,
     close_campaign,
     handle_help_request,
@@ -16,6 +17,7 @@ from .veille import (
 )
 
 __all__ = [
+    "assign_visit",
     "audit",
     "claim_next",
     "close_campaign",

@@ -1,8 +1,10 @@
-"""Writes of the veille: campaigns' lives, rounds, claims, outcomes, escalation steps and help requests.
+"""Writes of the veille: campaigns' lives, rounds, claims, outcomes, escalation steps, home visits and help requests.
 
 Concurrency (SECURITY.md 26): a call is claimed by a conditional UPDATE (claimed by nobody, or a lapsed claim), so of
 two callers pressing « appel suivant » at once exactly one gets each task; the database's unique constraint keeps one
-open task per person; an outcome is recorded under a row lock on its task, once.
+open task per person; an outcome is recorded under a row lock on its task, once. Around a home visit the rows are
+locked in one order, the escalation before its visit task (assign_visit, record_step, record_outcome), so that a
+visitor recording while an agent reassigns or climbs the ladder waits instead of deadlocking.
 """
 
 import datetime
@@ -11,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from mobilisation.accounts.enums import Role
@@ -37,6 +40,16 @@ from .register import audit
 
 # Final statuses after which a person gets no more tasks in the campaign.
 ENDED = (FinalStatus.STOPPED, FinalStatus.DECEASED, FinalStatus.HOSPITALISED)
+
+# What an escalation's home visit found, as the step of its rung. A death is left to an agent, who records the step
+# by hand; « numéro erroné » means nothing for a visit and is refused.
+VISIT_STEPS = {
+    Outcome.FINE: StepOutcome.SEEN_FINE,
+    Outcome.REFUSED: StepOutcome.SEEN_FINE,
+    Outcome.NEEDS_HELP: StepOutcome.SEEN_HELPED,
+    Outcome.HOSPITALISED: StepOutcome.SEEN_HELPED,
+    Outcome.NOT_REACHED: StepOutcome.NO_NEWS,
+}
 
 
 def figures_changed(campaign):
@@ -85,6 +98,8 @@ def pause_campaign(*, campaign, by, request=None):
 def close_campaign(*, campaign, by, request=None, now=None):
     """Closed for good: its open tasks are cancelled (stopping a follow-up stops its tasks), each person gets a final status."""
     now = now or timezone.now()
+    # The campaign's row before its tasks', the order make_round and assign_visit keep.
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.state == CampaignState.CLOSED:
         return campaign
     campaign.tasks.open().update(state=TaskState.CANCELLED, claimed_by=None, claimed_until=None, updated_at=now)
@@ -106,7 +121,8 @@ def make_round(*, campaign, now=None, at_call_time=False):
     (make_due_rounds) at the campaign's call time.
 
     Idempotent per round (jobs.effects.once): a retried or doubled round job makes its tasks once. The previous
-    round's tasks still open are cancelled (the person counts as unreached last round and comes first).
+    round's calls still open are cancelled (the person counts as unreached last round and comes first); a home visit
+    is an escalation's, not a round's: it stays, and its person gets no call while it is open.
     Returns the number of tasks made.
     """
     now = now or timezone.now()
@@ -119,7 +135,7 @@ def make_round(*, campaign, now=None, at_call_time=False):
         with once(f"followup:round:{campaign.pk}:{number}", task="make_round") as first:
             if not first:
                 return 0
-            stale = campaign.tasks.open()
+            stale = campaign.tasks.open().filter(kind=TaskKind.CALL)
             unreached_ids = set(stale.values_list("person_id", flat=True))
             stale.update(state=TaskState.CANCELLED, claimed_by=None, claimed_until=None, updated_at=now)
             FollowedPerson.objects.filter(campaign=campaign, person_id__in=unreached_ids).update(unreached_last_round=True)
@@ -236,15 +252,21 @@ def record_outcome(*, task, outcome, by, needs=(), distress=False, channel=CallA
     """Record what a call (or visit) found, and what follows: done, retried later, escalated, a help request.
 
     The caller must hold the task's claim, unless they are an agent of its register typing back a paper list or a
-    visit. Returns the CallAttempt.
+    visit. A home visit tied to an escalation is not retried: its outcome is the step of the escalation's rung
+    (VISIT_STEPS, by record_step: seen → resolved, not reached → the next rung), its visitor the step's owner.
+    Returns the CallAttempt.
     """
     now = now or timezone.now()
+    # An escalation's visit never changes escalation: lock the escalation first, the order assign_visit keeps.
+    escalation = Escalation.objects.select_for_update().get(pk=task.escalation_id) if task.escalation_id else None
     task = ContactTask.objects.select_for_update().select_related("campaign", "person__commune").get(pk=task.pk)
     if task.state != TaskState.OPEN:
         raise ValidationError("Ce contact est déjà enregistré : rien n’a été ajouté.")
     if task.claimed_by_someone_else(by, now):
         raise ValidationError("Quelqu’un d’autre a pris cet appel entre-temps : rien n’a été enregistré.")
     outcome = Outcome(outcome)
+    if escalation is not None and outcome == Outcome.WRONG_NUMBER:
+        raise ValidationError("Une visite n’a pas de numéro à corriger : dites ce que la visite a trouvé.")
     needs = sorted(set(needs)) if outcome == Outcome.NEEDS_HELP else []
     if outcome == Outcome.NEEDS_HELP and not needs:
         raise ValidationError("Dites de quoi la personne a besoin.")
@@ -264,12 +286,13 @@ def record_outcome(*, task, outcome, by, needs=(), distress=False, channel=CallA
     task.claimed_by, task.claimed_until = None, None
     followed = _followed(task)
     finished = True
-    if outcome == Outcome.NOT_REACHED and task.attempts < task.campaign.max_attempts:
+    if outcome == Outcome.NOT_REACHED and escalation is None and task.attempts < task.campaign.max_attempts:
         task.next_attempt_at = now + datetime.timedelta(minutes=task.campaign.retry_minutes)
         finished = False
     elif outcome == Outcome.NOT_REACHED:
         followed.unreached_last_round = True
-        _escalate(task, EscalationReason.UNREACHED, now=now)
+        if escalation is None:
+            _escalate(task, EscalationReason.UNREACHED, now=now)
     elif outcome == Outcome.WRONG_NUMBER:
         _escalate(task, EscalationReason.WRONG_NUMBER, now=now)
     else:
@@ -282,16 +305,19 @@ def record_outcome(*, task, outcome, by, needs=(), distress=False, channel=CallA
         if outcome in final:
             followed.final_status = final[outcome]
             followed.changed_at = now
-    if outcome == Outcome.NEEDS_HELP:
-        open_help_request(person=task.person, campaign=task.campaign, needs=needs, by=by, now=now)
-        if distress:
-            escalation = _escalate(task, EscalationReason.DISTRESS, now=now, level=EscalationLevel.CCAS_VISIT)
-            transaction.on_commit(lambda: alert_manager(escalation))
     if finished:
         task.state = TaskState.DONE
         task.done_at = now
     task.save()
     followed.save()
+    if escalation is not None and escalation.state == EscalationState.OPEN and outcome in VISIT_STEPS:
+        record_step(escalation=escalation, outcome=VISIT_STEPS[outcome], by=by, request=request, now=now)
+    if outcome == Outcome.NEEDS_HELP:
+        open_help_request(person=task.person, campaign=task.campaign, needs=needs, by=by, now=now)
+        if distress:
+            # After the visit's step: distress found at the door opens a new escalation and alerts, as on a call.
+            in_distress = _escalate(task, EscalationReason.DISTRESS, now=now, level=EscalationLevel.CCAS_VISIT)
+            transaction.on_commit(lambda: alert_manager(in_distress))
     figures_changed(task.campaign)
     audit(
         AuditAction.CREATE,
@@ -321,13 +347,19 @@ def handle_help_request(*, help_request, by, request=None):
 
 @transaction.atomic
 def record_step(*, escalation, outcome, by, request=None, now=None):
-    """One rung of the ladder done: seen (resolved) or no news (the next rung; the last one stays until seen)."""
+    """One rung of the ladder done: seen (resolved) or no news (the next rung; the last one stays until seen).
+
+    By hand on the escalation page, or by record_outcome when the rung's home visit is recorded (`by`: the visitor).
+    """
     now = now or timezone.now()
     escalation = Escalation.objects.select_for_update().select_related("person__commune", "campaign").get(pk=escalation.pk)
     if escalation.state != EscalationState.OPEN:
         raise ValidationError("Cette escalade est déjà résolue : rien n’a été ajouté.")
     outcome = StepOutcome(outcome)
     step = EscalationStep.objects.create(escalation=escalation, level=escalation.level, owner=by, outcome=outcome, at=now)
+    # The rung is done (resolved or climbed): a visit still open for it is no longer to be made, and its visitor
+    # loses the address at once (SECURITY.md 5). A visit recorded by its visitor is already done here.
+    _withdraw_visits(escalation, now=now)
     if outcome == StepOutcome.NO_NEWS:
         escalation.level = min(escalation.level + 1, EscalationLevel.EMERGENCY)
     else:
@@ -343,3 +375,102 @@ def record_step(*, escalation, outcome, by, request=None, now=None):
         summary=f"escalade, {EscalationLevel(step.level).label.lower()} : {outcome.label.lower()}",
     )
     return step
+
+
+# Home visits: the CCAS's rung of the ladder
+
+
+@transaction.atomic
+def assign_visit(*, escalation, to, due_at, by, request=None, now=None):
+    """Give the home visit of an escalation at the CCAS's rung to `to`, from `due_at`; again: to someone else, or later.
+
+    `to` must be an agent of the campaign's register or one of its active volunteer callers (Campaign.visitors): the
+    view's form checks it, and so does this function. The visit is a contact task (kind VISIT, tied to the
+    escalation) assigned to `to`, who alone of the volunteers reaches it, and only while it is open.
+
+    One open task per person (the database's rule): the person's open call, if nobody is on it now, is cancelled and
+    the visit takes its place (the person is to be seen, not rung again); if someone is on the phone with them, the
+    visit waits and the agent is told. The escalation's open visit is handed over, not doubled. The same visit sent
+    twice (double click) writes nothing. The visitor is e-mailed through the task queue, without any name, address or
+    reason; a visitor replaced is told the visit is no longer theirs. Returns the visit task.
+    """
+    now = now or timezone.now()
+    escalation = Escalation.objects.select_for_update().select_related("person__commune").get(pk=escalation.pk)
+    # The campaign's row too, as make_round takes it: a round made meanwhile sees the visit and calls nobody twice.
+    campaign = Campaign.objects.select_for_update().get(pk=escalation.campaign_id)
+    if not escalation.awaits_visit:
+        raise ValidationError("La visite à domicile se confie à l’échelon « visite à domicile par le CCAS » d’une escalade en cours.")
+    if campaign.state == CampaignState.CLOSED:
+        raise ValidationError("La campagne est close : enregistrez l’échelon vous-même après la visite.")
+    if not campaign.visitors().filter(pk=to.pk).exists():
+        raise ValidationError("Choisissez un agent du registre ou un bénévole appelant de la campagne.")
+    current = ContactTask.objects.select_for_update().filter(person=escalation.person, state=TaskState.OPEN).first()
+    replaced = None
+    if current is not None and current.escalation_id == escalation.pk:
+        if current.assigned_to_id == to.pk and current.due_at == due_at:
+            return current  # sent twice: nothing changes, nobody is e-mailed twice
+        replaced = current.assigned_to_id if current.assigned_to_id != to.pk else None
+        current.assigned_to, current.due_at, current.next_attempt_at = to, due_at, due_at
+        current.save(update_fields=["assigned_to", "due_at", "next_attempt_at", "updated_at"])
+        visit = current
+    else:
+        if current is not None:
+            if current.kind != TaskKind.CALL:
+                raise ValidationError("Une autre visite est en cours pour cette personne : rien n’a été enregistré.")
+            if current.claimed_by_someone_else(by, now):
+                raise ValidationError("Quelqu’un est au téléphone avec cette personne : réessayez dans quelques minutes.")
+            current.state, current.claimed_by, current.claimed_until = TaskState.CANCELLED, None, None
+            current.save(update_fields=["state", "claimed_by", "claimed_until", "updated_at"])
+        visit = ContactTask.objects.create(
+            campaign=campaign,
+            person=escalation.person,
+            escalation=escalation,
+            round_number=max(campaign.rounds_made, 1),
+            kind=TaskKind.VISIT,
+            priority=0,
+            due_at=due_at,
+            next_attempt_at=due_at,
+            assigned_to=to,
+        )
+    audit(
+        AuditAction.UPDATE if visit is current else AuditAction.CREATE,
+        by=by,
+        request=request,
+        person=escalation.person,
+        summary=f"visite à domicile confiée à {to} à partir du {timezone.localtime(due_at):%d/%m/%Y %H:%M}",
+    )
+    register_label, email, withdrawn = campaign.register_label, to.email, _emails_of([replaced])
+    transaction.on_commit(lambda: _tell_visitor(email=email, register_label=register_label, due_at=due_at))
+    if withdrawn:
+        transaction.on_commit(lambda: _tell_withdrawn(emails=withdrawn, register_label=register_label))
+    return visit
+
+
+def _withdraw_visits(escalation, *, now):
+    """Cancel the escalation's open visits (its rung is done); their visitors are told not to go."""
+    visits = ContactTask.objects.filter(escalation=escalation, state=TaskState.OPEN)
+    emails = _emails_of(visits.values_list("assigned_to", flat=True))
+    if visits.update(state=TaskState.CANCELLED, updated_at=now) and emails:
+        label = escalation.campaign.register_label
+        transaction.on_commit(lambda: _tell_withdrawn(emails=emails, register_label=label))
+
+
+def _emails_of(user_ids):
+    from mobilisation.accounts.models import User
+
+    ids = [pk for pk in user_ids if pk]
+    return list(User.objects.filter(pk__in=ids).values_list("email", flat=True)) if ids else []
+
+
+def _tell_visitor(*, email, register_label, due_at):
+    # No name, address or reason in the e-mail (SECURITY.md 20): the call list, behind the second factor, has them.
+    body = render_to_string(
+        "followup/email/visit.txt",
+        {"register_label": register_label, "due_at": timezone.localtime(due_at), "link": absolute_url(reverse("calls:index"))},
+    )
+    send_later(recipients=[email], subject="Une visite à domicile vous est confiée", body=body)
+
+
+def _tell_withdrawn(*, emails, register_label):
+    body = render_to_string("followup/email/visit_withdrawn.txt", {"register_label": register_label})
+    send_later(recipients=emails, subject="La visite à domicile n’est plus à faire", body=body)

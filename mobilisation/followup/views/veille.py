@@ -1,9 +1,9 @@
 """Pages of the veille: campaigns (social services), the callers' call list and call card (agents and volunteer
-callers), escalations and help requests (social services).
+callers), escalations with their home visit, and help requests (social services).
 
 A volunteer caller reaches only the call list of their running campaigns and the card of the call they hold: the
 person's first name and phone, the script, the previous outcome and when; never the reason, never the address
-(unless a visit is assigned to them), nothing once the call is recorded (SECURITY.md 5).
+(unless a visit is assigned to them), nothing once the call or visit is recorded (SECURITY.md 5).
 """
 
 import uuid
@@ -22,7 +22,7 @@ from mobilisation.audit.enums import AuditAction
 
 from .. import figures, services
 from ..enums import CampaignState, EscalationState, Outcome, TaskKind, TaskState
-from ..forms import CampaignForm, OutcomeForm, PaperFormSet, StepForm
+from ..forms import CampaignForm, OutcomeForm, PaperFormSet, StepForm, VisitForm
 from ..models import CallAttempt, Campaign, ContactTask, Escalation, HelpRequest, register_scope
 from .register import HOME, REGISTER, register_page
 
@@ -216,8 +216,12 @@ def paper_entry(request, public_id):
 
 
 def is_caller(user):
-    """Social services of a register, or a volunteer named caller of a running campaign."""
-    return any(register_scope(user)) or Campaign.objects.visible_to(user).running().exists()
+    """Social services of a register, a volunteer named caller of a running campaign, or one given a home visit."""
+    return (
+        any(register_scope(user))
+        or Campaign.objects.visible_to(user).running().exists()
+        or ContactTask.objects.open().visits().filter(assigned_to=user).exists()
+    )
 
 
 @require_GET
@@ -236,7 +240,7 @@ def calls(request):
         .order_by()
     )
     held = ContactTask.objects.visible_to(request.user).held_by(request.user, now).first()
-    visits = ContactTask.objects.open().filter(kind=TaskKind.VISIT, assigned_to=request.user).select_related("person").order_by("due_at")
+    visits = ContactTask.objects.open().visits().filter(assigned_to=request.user).select_related("person").order_by("due_at")
     context = {
         "campaigns": [(campaign, waiting.get(campaign.pk, 0)) for campaign in running],
         "held": held,
@@ -283,7 +287,8 @@ def task_for_caller(request, public_id):
 @second_factor_required
 def call(request, public_id):
     task, agent = task_for_caller(request, public_id)
-    form = OutcomeForm(request.POST or None)
+    visit = task.kind == TaskKind.VISIT
+    form = OutcomeForm(request.POST or None, visit=visit)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_outcome(
@@ -292,7 +297,7 @@ def call(request, public_id):
                 needs=form.cleaned_data["needs"],
                 distress=form.cleaned_data["distress"],
                 by=request.user,
-                channel=CallAttempt.Channel.VISIT if task.kind == TaskKind.VISIT else CallAttempt.Channel.PHONE,
+                channel=CallAttempt.Channel.VISIT if visit else CallAttempt.Channel.PHONE,
                 request=request,
             )
         except ValidationError as error:
@@ -311,7 +316,8 @@ def call(request, public_id):
         "task": task,
         "person": task.person,
         "agent": agent,
-        "shows_address": agent or (task.kind == TaskKind.VISIT and task.assigned_to_id == request.user.pk),
+        "visit": visit,
+        "shows_address": agent or (visit and task.assigned_to_id == request.user.pk),
         "contacts": task.person.contacts.all() if agent else [],
         "previous": previous,
         "form": form,
@@ -339,10 +345,35 @@ def escalations(request):
     return render(request, "followup/escalations.html", {"escalations": rows, "breadcrumb": [HOME, REGISTER]})
 
 
+def escalation_for(request, public_id):
+    return get_object_or_404(Escalation.objects.visible_to(request.user).select_related("person__commune", "campaign"), public_id=public_id)
+
+
+def escalation_page(request, item, *, form=None, visit_form=None, status=200):
+    """The escalation, its rung's instructions and step form, its home visits (and the form giving one), its trace."""
+    visits = list(item.visits.select_related("assigned_to").order_by("-created_at", "-pk"))
+    open_visit = next((visit for visit in visits if visit.state == TaskState.OPEN), None)
+    if visit_form is None and item.awaits_visit and item.campaign.state != CampaignState.CLOSED:
+        visit_form = VisitForm(campaign=item.campaign, visit=open_visit)
+    context = {
+        "escalation": item,
+        "person": item.person,
+        "contacts": item.person.contacts.all(),
+        "steps": item.steps.select_related("owner"),
+        "attempts": item.person.call_attempts.filter(campaign=item.campaign).select_related("by")[:10],
+        "visits": visits,
+        "open_visit": open_visit,
+        "form": form or StepForm(),
+        "visit_form": visit_form,
+        "breadcrumb": [HOME, REGISTER, ("Escalades", "/registre/escalades/")],
+    }
+    return render(request, "followup/escalation.html", context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 @register_page()
 def escalation(request, public_id):
-    item = get_object_or_404(Escalation.objects.visible_to(request.user).select_related("person__commune", "campaign"), public_id=public_id)
+    item = escalation_for(request, public_id)
     form = StepForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -354,16 +385,25 @@ def escalation(request, public_id):
         return redirect(item)
     if request.method == "GET":
         services.audit(AuditAction.READ, by=request.user, request=request, person=item.person, summary="escalade")
-    context = {
-        "escalation": item,
-        "person": item.person,
-        "contacts": item.person.contacts.all(),
-        "steps": item.steps.select_related("owner"),
-        "attempts": item.person.call_attempts.filter(campaign=item.campaign).select_related("by")[:10],
-        "form": form,
-        "breadcrumb": [HOME, REGISTER, ("Escalades", "/registre/escalades/")],
-    }
-    return render(request, "followup/escalation.html", context, status=400 if request.method == "POST" else 200)
+    return escalation_page(request, item, form=form, status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+@register_page()
+def escalation_visit(request, public_id):
+    """Give the home visit of the CCAS's rung to an agent of the register or a volunteer caller, or to someone else."""
+    item = escalation_for(request, public_id)
+    form = VisitForm(request.POST, campaign=item.campaign)
+    if form.is_valid():
+        visitor = form.cleaned_data["visitor"]
+        try:
+            services.assign_visit(escalation=item, to=visitor, due_at=form.cleaned_data["due_at"], by=request.user, request=request)
+        except ValidationError as error:  # the escalation moved on meanwhile, or someone is on the phone with the person
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, f"La visite à domicile est confiée à {visitor} : un courriel l’en avertit.")
+        return redirect(item)
+    return escalation_page(request, item, visit_form=form, status=400)
 
 
 @require_GET
