@@ -98,7 +98,7 @@ def free_port():
 
 
 class Bench:
-    def __init__(self, *, duration, warmup, connections, workers, smoke, import_scale):
+    def __init__(self, *, duration, warmup, connections, workers, smoke, import_scale=None):
         self.duration, self.warmup, self.connections, self.workers, self.smoke = duration, warmup, connections, workers, smoke
         self.import_scale = import_scale  # the scale at which the register import is measured, once per database
         self.secret = secrets.token_urlsafe(64)

@@ -294,6 +294,8 @@ class ContactTask(PublicIdModel):
         indexes = [
             models.Index(fields=["campaign", "state", "priority", "next_attempt_at"], name="task_calling_order"),
             models.Index(fields=["state", "claimed_by"], name="task_claims"),
+            # A visitor's open visits (the call list): without it SQLite walks every open task of the region.
+            models.Index(fields=["assigned_to", "state"], name="task_assigned_visits"),
         ]
 
     def __str__(self):
