@@ -438,3 +438,19 @@ def test_the_scheduled_rounds_are_a_background_task_made_once_per_day(running, p
     services.make_due_rounds()  # a doubled job: the round is made once
     running.refresh_from_db()
     assert running.rounds_made == 2 and running.next_round_on == timezone.localdate() + datetime.timedelta(days=1)
+
+
+def test_the_campaign_dashboard_lists_the_oldest_escalations_and_links_to_the_rest(client, running, social_services_dinan):
+    from mobilisation.followup.views.veille import DASHBOARD_ROWS
+
+    for n in range(DASHBOARD_ROWS + 2):
+        person = make_person(last_name=f"Escalade {n:02d}", phone=f"+332619103{n:02d}")
+        Escalation.objects.create(
+            campaign=running, person=person, reason=EscalationReason.UNREACHED, opened_at=NOW - datetime.timedelta(minutes=100 - n)
+        )
+    login_verified(client, social_services_dinan)
+    text = page_text(client.get(running.get_absolute_url()))
+    shown = [n for n in range(DASHBOARD_ROWS + 2) if f"ESCALADE {n:02d}" in text]
+    assert shown == list(range(DASHBOARD_ROWS))  # the oldest first, a screenful
+    assert "Toutes les escalades en cours du registre" in text and reverse("followup:escalations") in text
+    assert "Toutes les demandes d’aide à traiter" not in text

@@ -333,7 +333,7 @@ def test_a_visit_without_answer_climbs_to_the_emergency_rung(client, escalation,
     step = escalation.steps.last()
     assert (step.level, step.outcome, step.owner) == (EscalationLevel.CCAS_VISIT, StepOutcome.NO_NEWS, social_services_dinan)
     page = page_text(client.get(escalation.get_absolute_url()))
-    assert "À faire : police municipale ou secours" in page and "Confier la visite" not in page
+    assert "À faire : Police municipale ou secours" in page and "Confier la visite" not in page
 
 
 def test_a_visit_finding_distress_resolves_the_rung_and_alerts_at_once(

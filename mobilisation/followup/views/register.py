@@ -92,7 +92,12 @@ def index(request):
         row_count=len(page.object_list),
         **register_tags(request.user),
     )
-    due = Person.objects.visible_to(request.user).acknowledgement_due().select_related("commune")
+    due = (
+        Person.objects.visible_to(request.user)
+        .acknowledgement_due()
+        .select_related("commune")
+        .only("public_id", "state", "last_name", "first_name", "acknowledgement_due", "commune__name")
+    )
     context = {
         "form": form,
         "page_obj": page,

@@ -32,6 +32,10 @@ PAPER_CODES = [(outcome.value, outcome.label, letter) for outcome, letter in zip
 CALLS = ("Appels à passer", "/appels/")
 
 
+# Open escalations and help requests a campaign's dashboard lists (the oldest first); the rest on their own pages.
+DASHBOARD_ROWS = 10
+
+
 def campaign_for(request, public_id):
     campaign = get_object_or_404(Campaign.objects.visible_to(request.user).select_related("commune", "epci"), public_id=public_id)
     if not any(register_scope(request.user)):
@@ -89,13 +93,16 @@ def campaign_edit(request, public_id=None):
 @register_page()
 def campaign(request, public_id):
     item = campaign_for(request, public_id)
-    escalations = item.escalations.open().select_related("person").order_by("opened_at")
-    help_requests = item.help_requests.open().select_related("person").order_by("opened_at")
+    # The oldest first, a screenful each: the full lists have their pages (one row more tells whether there are more).
+    escalations = list(item.escalations.open().select_related("person").order_by("opened_at")[: DASHBOARD_ROWS + 1])
+    help_requests = list(item.help_requests.open().select_related("person").order_by("opened_at")[: DASHBOARD_ROWS + 1])
     context = {
         "campaign": item,
         "progress": figures.campaign_progress(item),
-        "escalations": escalations,
-        "help_requests": help_requests,
+        "escalations": escalations[:DASHBOARD_ROWS],
+        "more_escalations": len(escalations) > DASHBOARD_ROWS,
+        "help_requests": help_requests[:DASHBOARD_ROWS],
+        "more_help_requests": len(help_requests) > DASHBOARD_ROWS,
         "breadcrumb": [HOME, REGISTER, CAMPAIGNS],
     }
     return render(request, "followup/campaign.html", context)
