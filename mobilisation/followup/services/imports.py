@@ -83,23 +83,10 @@ def check(public_id):
     report, duplicates = _read_and_check(
         item, progress=lambda done: RegisterImport.objects.filter(pk=item.pk).update(checked_rows=done, updated_at=timezone.now())
     )
-    by_number = {row.number: row for row in report.rows}
-    stored = {
-        "file_problems": report.file_problems,
-        "unknown_columns": report.unknown_columns[:50],
-        "errors": report.errors,
-        "rows_in_error": report.rows_in_error,
-        "out_of_scope": report.out_of_scope,
-        "duplicates": [
-            {**by_number[number].display(), "person": public_id, "objected": state == RegistrationState.OBJECTED}
-            for number, (_, public_id, state) in sorted(duplicates.items())
-        ],
-        "preview": [row.display() for row in report.rows[: importing.PREVIEW_ROWS]],
-    }
     clean = report.clean
     RegisterImport.objects.filter(pk=item.pk).update(
         state=ImportState.READY if clean else ImportState.TO_FIX,
-        report=json.dumps(stored, ensure_ascii=False),
+        report=_stored(report, duplicates),
         content=item.content if clean else None,
         total_rows=report.total,
         checked_rows=report.total,
@@ -107,6 +94,26 @@ def check(public_id):
         duplicate_count=len(duplicates),
         finished_at=None if clean else timezone.now(),
         updated_at=timezone.now(),
+    )
+
+
+def _stored(report, duplicates):
+    """The report as the import keeps it (encrypted): the errors, the duplicates with their record, a preview."""
+    by_number = {row.number: row for row in report.rows}
+    return json.dumps(
+        {
+            "file_problems": report.file_problems,
+            "unknown_columns": report.unknown_columns[:50],
+            "errors": report.errors,
+            "rows_in_error": report.rows_in_error,
+            "out_of_scope": report.out_of_scope,
+            "duplicates": [
+                {**by_number[number].display(), "person": public_id, "objected": state == RegistrationState.OBJECTED}
+                for number, (_, public_id, state) in sorted(duplicates.items())
+            ],
+            "preview": [row.display() for row in report.rows[: importing.PREVIEW_ROWS]],
+        },
+        ensure_ascii=False,
     )
 
 
@@ -185,10 +192,7 @@ def write(public_id):
             state=ImportState.TO_FIX,
             content=None,
             error_count=report.error_count + len(report.file_problems),
-            report=json.dumps(
-                {"file_problems": report.file_problems, "errors": report.errors, "rows_in_error": report.rows_in_error, "duplicates": []},
-                ensure_ascii=False,
-            ),
+            report=_stored(report, duplicates),
             finished_at=timezone.now(),
         )
         return
