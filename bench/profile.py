@@ -19,6 +19,7 @@ def main(argv=None):
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--scale", type=float, default=10)
     parser.add_argument("--repeat", type=int, default=20, help="requêtes profilées")
+    parser.add_argument("--sql", action="store_true", help="la durée de chaque requête SQL d’un appel, au lieu du profil")
     args = parser.parse_args(argv)
     database = Database(args.database, args.scale)
     environment = Bench(duration=0, warmup=0, connections=0, workers=0, smoke=False).env(database, production=True)
@@ -48,6 +49,8 @@ def main(argv=None):
         _, key = ApiToken.issue(user=User.objects.get(email=PERSONAS[endpoint.persona]), name="profil")
         client = Client(headers={"host": "127.0.0.1", "authorization": f"Token {key}"})
     assert client.get(url).status_code == 200
+    if args.sql:
+        return print_queries(client, url)
     profiler = Profiler(interval=0.0005)
     with profiler:
         for _ in range(args.repeat):
@@ -56,6 +59,28 @@ def main(argv=None):
     html = WORK / f"profil-{args.endpoint}-{args.database}-s{args.scale:g}.html"
     html.write_text(profiler.output_html(), encoding="utf-8")
     print(f"Profil HTML : {html}")
+
+
+def print_queries(client, url):
+    """Each SQL query of one request with its duration, the slowest first (where the database spends the page)."""
+    import time
+
+    from django.db import connection
+
+    timed = []
+
+    def timer(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timed.append((time.perf_counter() - start, sql))
+
+    with connection.execute_wrapper(timer):
+        client.get(url)
+    print(f"{len(timed)} requêtes SQL, {sum(t for t, _ in timed) * 1000:.1f} ms en tout :")
+    for duration, sql in sorted(timed, reverse=True):
+        print(f"{duration * 1000:8.2f} ms  {sql[:600]}")
 
 
 if __name__ == "__main__":

@@ -239,6 +239,7 @@ def main(argv=None):
     parser.add_argument("--connections", type=int, default=8, help="connexions simultanées de wrk")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1), help="processus gunicorn")
     parser.add_argument("--smoke", action="store_true", help="CI : échelle 0,1, 1 s par point, résultats dans var/bench")
+    parser.add_argument("--no-import", action="store_true", help="sans la mesure de l’import du registre (plusieurs minutes)")
     args = parser.parse_args(argv)
     if args.smoke:
         args.scales, args.duration, args.warmup = [0.1], 1, 1
@@ -258,7 +259,7 @@ def main(argv=None):
         connections=args.connections,
         workers=args.workers,
         smoke=args.smoke,
-        import_scale=min(args.scales),
+        import_scale=None if args.no_import else min(args.scales),
     )
     described = machine.describe(databases=args.databases, cache=bench.cache)  # before the load: its load average is the machine's own
     say("Collecte des fichiers statiques (réglages de production)…")

@@ -134,6 +134,22 @@ def test_a_lapsed_claim_goes_back_to_the_list(running, social_services_dinan, vo
     assert held.pk in taken
 
 
+def test_a_call_just_recorded_not_reached_is_not_claimed_from_a_stale_list(running, social_services_dinan, volunteer_dinan, monkeypatch):
+    """A second caller read the candidates before the first one recorded "not reached": the call is open and unclaimed
+    again, but not due before its retry; the claim at the moment of writing must see that (found by the bench's
+    8 concurrent callers: the same person was called twice within seconds)."""
+    from mobilisation.followup.models.veille import ContactTaskQuerySet
+
+    task = services.claim_next(by=social_services_dinan, now=NOW)
+    services.record_outcome(task=task, outcome=Outcome.NOT_REACHED, by=social_services_dinan, now=NOW)
+    task.refresh_from_db()
+    assert task.state == TaskState.OPEN and task.claimed_by is None and task.next_attempt_at > NOW
+    monkeypatch.setattr(ContactTaskQuerySet, "in_calling_order", lambda self: ContactTask.objects.filter(pk=task.pk).order_by("pk"))
+    assert services.claim_next(by=volunteer_dinan, now=NOW) is None
+    task.refresh_from_db()
+    assert task.claimed_by is None
+
+
 def test_an_outcome_for_a_call_someone_else_holds_is_refused(running, social_services_dinan, volunteer_dinan):
     from django.core.exceptions import ValidationError
 

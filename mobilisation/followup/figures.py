@@ -74,15 +74,32 @@ def campaign_counts(campaigns):
     return counts
 
 
-def campaign_progress(campaign):
-    """The campaign dashboard's figures (agents read them as they are: they hold the register)."""
-    counts = campaign_counts([campaign])[campaign.pk]
-    outcomes = dict(CallAttempt.objects.filter(campaign=campaign).values_list("outcome").annotate(n=Count("pk")).order_by())
-    needs = {}
-    for row in HelpRequest.objects.filter(campaign=campaign).values_list("needs", flat=True):
-        for need in row:
-            needs[need] = needs.get(need, 0) + 1
-    return {**counts, "outcomes": [(Outcome(key).label, outcomes.get(key, 0)) for key in Outcome.values], "needs_by_kind": needs}
+def campaign_progress(campaign, open_escalations=None):
+    """The campaign dashboard's figures (agents read them as they are: they hold the register), one aggregate per
+    table: the calls, their outcomes and the people reached are counted in the same pass over the call attempts.
+    `open_escalations`: the count when the caller has it already (the dashboard reads it with its list)."""
+    followed = FollowedPerson.objects.filter(campaign=campaign).aggregate(
+        followed=Count("pk"), lost=Count("pk", filter=Q(final_status=FinalStatus.LOST))
+    )
+    calls = CallAttempt.objects.filter(campaign=campaign).aggregate(
+        calls=Count("pk"),
+        reached=Count("person", filter=Q(outcome__in=REACHED), distinct=True),
+        **{f"outcome_{key}": Count("pk", filter=Q(outcome=key)) for key in Outcome.values},
+    )
+    tasks = ContactTask.objects.filter(campaign=campaign).aggregate(
+        open=Count("pk", filter=Q(state=TaskState.OPEN)), done=Count("pk", filter=Q(state=TaskState.DONE))
+    )
+    return {
+        **followed,
+        **tasks,
+        "calls": calls["calls"],
+        "reached": calls["reached"],
+        "needs": HelpRequest.objects.filter(campaign=campaign).count(),
+        "escalations": (
+            Escalation.objects.filter(campaign=campaign, state=EscalationState.OPEN).count() if open_escalations is None else open_escalations
+        ),
+        "outcomes": [(Outcome(key).label, calls[f"outcome_{key}"]) for key in Outcome.values],
+    }
 
 
 # The indicators a plan action linked to a campaign computes (core.indicators asks for them).

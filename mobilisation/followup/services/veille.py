@@ -199,12 +199,9 @@ def claim_next(*, by, campaign=None, request=None, now=None):
         if not candidates:
             return None
         for pk in candidates:
-            # Conditional update: claimed only if still unclaimed (or lapsed) at the moment of writing.
-            won = (
-                ContactTask.objects.filter(pk=pk, state=TaskState.OPEN)
-                .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-                .update(claimed_by=by, claimed_until=until, updated_at=now)
-            )
+            # Conditional update: claimed only if still claimable at the moment of writing, due time included: a call
+            # another caller has just recorded "not reached" is open and unclaimed again, but not due before its retry.
+            won = ContactTask.objects.filter(pk=pk).claimable(now).update(claimed_by=by, claimed_until=until, updated_at=now)
             if won:
                 task = ContactTask.objects.select_related("campaign", "person__commune").get(pk=pk)
                 audit(
