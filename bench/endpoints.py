@@ -28,6 +28,7 @@ ENDPOINTS = [
     Endpoint("catalogue", "Catalogue COVID-19 (visiteur)", "/catalogue/covid19-2020/", expect="Relayer et adapter des messages"),
     Endpoint("commune", "Commune de Dinan (visiteur)", "/territoires/communes/22050/", expect="Portrait statistique"),
     Endpoint("registry", "Registre des CLS (visiteur)", "/cls/", expect="Registre des contrats locaux de santé"),
+    Endpoint("help", "Trouver de l’aide à Dinan (visiteur)", "/aide/22050/", expect="Les services qui servent Dinan"),
     Endpoint("plan", "Plan d’action (coordinatrice)", "{plan}/", persona="coordinator", expect="Diagnostic du territoire"),
     Endpoint("delegation", "Suivi des plans (délégation)", "/plans/", persona="delegation", expect="Suivi des plans"),
     Endpoint("region", "Suivi des plans (région)", "/plans/", persona="region", expect="Suivi des plans"),

@@ -57,6 +57,11 @@ EXPECTED_PUBLIC = {
     "api:resource-list",
     "api:resource-detail",
     "healthz",
+    "portal:help_search",
+    "portal:help_commune",
+    "portal:help_points",
+    "directory:service",
+    "directory:services_export",
 }
 
 

@@ -28,6 +28,7 @@ BUDGETS = {
     "catalogue": 12,
     "commune": 5,
     "registry": 2,
+    "help": 9,
     "plan": 27,
     "delegation": 17,
     "region": 18,

@@ -15,16 +15,18 @@ class CoreConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from .page_cache import PUBLIC_CONTENT_MODELS, public_content_changed
+        from .page_cache import HELP_CONTENT_MODELS, PUBLIC_CONTENT_MODELS, help_content_changed, public_content_changed
 
-        for label in PUBLIC_CONTENT_MODELS:
-            model = apps.get_model(label)
-            post_save.connect(public_content_changed, sender=model, dispatch_uid=f"public-save-{label}")
-            post_delete.connect(public_content_changed, sender=model, dispatch_uid=f"public-delete-{label}")
-            for field in model._meta.many_to_many:
-                m2m_changed.connect(
-                    public_content_changed, sender=field.remote_field.through, dispatch_uid=f"public-m2m-{label}-{field.name}"
-                )
+        for name, labels, receiver in (
+            ("public", PUBLIC_CONTENT_MODELS, public_content_changed),
+            ("help", HELP_CONTENT_MODELS, help_content_changed),
+        ):
+            for label in labels:
+                model = apps.get_model(label)
+                post_save.connect(receiver, sender=model, dispatch_uid=f"{name}-save-{label}")
+                post_delete.connect(receiver, sender=model, dispatch_uid=f"{name}-delete-{label}")
+                for field in model._meta.many_to_many:
+                    m2m_changed.connect(receiver, sender=field.remote_field.through, dispatch_uid=f"{name}-m2m-{label}-{field.name}")
 
 
 class MobilisationAdminConfig(admin_apps.AdminConfig):

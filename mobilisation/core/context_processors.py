@@ -20,6 +20,7 @@ def reverse(name):
 def navigation_for(user):
     items = [
         ("Accueil", reverse("portal:home")),
+        ("Trouver de l’aide", reverse("portal:help_search")),
         ("Territoires", reverse("territories:region")),
         ("Carte", reverse("territories:map")),
         ("Catalogue", reverse("catalogue:index")),

@@ -7,6 +7,8 @@ emptied or evicted only costs a render.
 
 - "public": the reference and public content (territories, statistics, CLS registry, catalogue). Bumped by saves of
   those models (`PUBLIC_CONTENT_MODELS`, connected in CoreConfig.ready()) and by the loaders, which write in bulk.
+- "help": the local help (the directory's organisations and services, the restriction periods): the portal's pages
+  of help near a commune. Bumped by saves of `HELP_CONTENT_MODELS`.
 - "plan:<id>": one plan's page; bumped by every plans service (plans.services.common.record) and by the restriction
   state refresh. "plans": every plan at once, for the follow-ups that add them up.
 
@@ -45,6 +47,12 @@ PUBLIC_CONTENT_MODELS = [
     "catalogue.Resource",
     "catalogue.Modality",
     "catalogue.TargetPublic",
+]
+# The models whose saves change the pages of local help (the portal's "near me", a service's page): bumped as "help".
+HELP_CONTENT_MODELS = [
+    "directory.Organisation",
+    "directory.Service",
+    "plans.RestrictionPeriod",
 ]
 CSRF_PLACEHOLDER = "csrf-3f0c9a7e5b2d4e61a8f9c0d1e2b3a4c5"
 VERSION_TIMEOUT = None  # a version lives until it is replaced
@@ -91,6 +99,11 @@ def public_content_changed(**kwargs):
     bump("public")
 
 
+def help_content_changed(**kwargs):
+    """Signal receiver: a model of the local help pages was written."""
+    bump("help")
+
+
 def plans_changed(plan_ids):
     """These plans' pages, and the follow-ups that add plans up, render afresh."""
     bump("plans", *(f"plan:{pk}" for pk in set(plan_ids)))
@@ -125,13 +138,18 @@ def fragment(key, render):
     return html
 
 
-def public_page(view):
+def public_page(view=None, *, on=("public",)):
     """Serve an anonymous visitor's GET from the cache while the public content has not changed.
+
+    `@public_page` keys the page on the "public" version; `@public_page(on=("public", "help"))` on others as well.
 
     Only anonymous requests without pending messages are cached (a signed-in user's page shows their name and
     menu); only HTML answers of 200 that set no cookie are stored (an export, a redirect, a form carrying a CSRF
     cookie are not). The stored body keeps the CSP nonce it was rendered with: it is replaced by this request's.
     """
+
+    if view is None:
+        return functools.partial(public_page, on=on)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -144,7 +162,7 @@ def public_page(view):
         )
         if not cacheable:
             return view(request, *args, **kwargs)
-        key = key_of("public", request.get_full_path(), version("public"), timezone.localdate())
+        key = key_of("public", request.get_full_path(), *versions(*on), timezone.localdate())
         nonce = request.csp_nonce
         hit = cache.get(key)
         if hit is not None:

@@ -96,7 +96,9 @@ def campaign_progress(campaign, open_escalations=None):
         "reached": calls["reached"],
         "needs": HelpRequest.objects.filter(campaign=campaign).count(),
         "escalations": (
-            Escalation.objects.filter(campaign=campaign, state=EscalationState.OPEN).count() if open_escalations is None else open_escalations
+            Escalation.objects.filter(campaign=campaign, state=EscalationState.OPEN).count()
+            if open_escalations is None
+            else open_escalations
         ),
         "outcomes": [(Outcome(key).label, calls[f"outcome_{key}"]) for key in Outcome.values],
     }

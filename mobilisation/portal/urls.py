@@ -12,4 +12,7 @@ urlpatterns = [
     path("donnees-personnelles/", views.privacy, name="privacy"),
     path("plan-du-site/", views.sitemap, name="sitemap"),
     path("sources-des-donnees/", views.data_sources, name="data_sources"),
+    path("aide/", views.help_search, name="help_search"),
+    path("aide/<str:insee_code>/", views.help_commune, name="help_commune"),
+    path("aide/<str:insee_code>/services.geojson", views.help_points, name="help_points"),
 ]

@@ -1,8 +1,11 @@
 """Public portal pages (home, legal pages) and the logged-in user's dashboard."""
 
+from django import forms
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.shortcuts import render
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from mobilisation.accounts.enums import ARS_ROLES, INSTRUCTING_ROLES, Role
@@ -11,10 +14,14 @@ from mobilisation.accounts.perms import Grants
 from mobilisation.audit.models import reads_journal
 from mobilisation.catalogue.models import Mobilisation
 from mobilisation.contracts.models import Cls
+from mobilisation.core.forms import BaseForm
+from mobilisation.core.limits import per_client_limit
 from mobilisation.core.page_cache import public_page as cached_public_page
-from mobilisation.directory.models import Organisation
+from mobilisation.directory.models import Organisation, Service
 from mobilisation.jobs.models import Job
 from mobilisation.territories.models import ArsOffice, Commune, DataSource, Department, Epci, Region
+
+from . import help
 
 
 def public_page(template):
@@ -120,3 +127,80 @@ def sitemap(request):
 @cached_public_page
 def data_sources(request):
     return render(request, "portal/data_sources.html", {"loaded": DataSource.objects.order_by("name"), "breadcrumb": [("Accueil", "/")]})
+
+
+# « Trouver de l'aide près de chez moi »: public, no account; cached until a service, an organisation or a measure
+# changes (core.page_cache "help"), and rendered afresh each day (the measures in force change with the date).
+
+HELP = ("Trouver de l’aide", "/aide/")
+
+
+class HelpSearchForm(BaseForm):
+    q = forms.CharField(
+        label="Votre commune ou votre code postal",
+        min_length=2,
+        max_length=100,
+        help_text="Par exemple : Dinan ou 22100.",
+        error_messages={
+            "required": "Saisissez le nom de votre commune ou son code postal.",
+            "min_length": "Saisissez au moins 2 caractères.",
+            "max_length": "Votre recherche est trop longue (100 caractères au plus).",
+        },
+    )
+
+    def clean_q(self):
+        value = self.cleaned_data["q"].strip()
+        if "\x00" in value:
+            raise forms.ValidationError("Votre recherche contient un caractère non autorisé.")
+        return value
+
+
+@login_not_required
+@require_GET
+@per_client_limit("search", rate_setting="RATE_LIMIT_SEARCH", method="GET")
+@cached_public_page
+def help_search(request):
+    form = HelpSearchForm(request.GET or None)
+    communes = None
+    if form.is_valid():
+        communes = list(Commune.objects.search(form.cleaned_data["q"]).select_related("department").order_by("name")[:50])
+        if len(communes) == 1:
+            return redirect("portal:help_commune", insee_code=communes[0].insee_code)
+    context = {"form": form, "communes": communes, "breadcrumb": [("Accueil", "/")]}
+    return render(request, "portal/help_search.html", context)
+
+
+@login_not_required
+@require_GET
+@cached_public_page(on=("public", "help"))
+def help_commune(request, insee_code):
+    commune = get_object_or_404(Commune.objects.select_related("department", "epci"), insee_code=insee_code)
+    context = {
+        "commune": commune,
+        **help.page_data(commune, page=request.GET.get("page")),
+        "contracts": Cls.objects.public().covering(commune).order_by("name"),
+        "breadcrumb": [("Accueil", "/"), HELP],
+    }
+    return render(request, "portal/help_commune.html", context)
+
+
+@login_not_required
+@require_GET
+@cache_control(public=True, max_age=300)
+def help_points(request, insee_code):
+    """The services serving the commune that have a place to go, as GeoJSON points for the page's map (at the address
+    given, else at the centre of the service's commune)."""
+    commune = get_object_or_404(Commune, insee_code=insee_code)
+    features = []
+    services = Service.objects.listed().serving(commune).filter(commune__isnull=False).select_related("commune", "organisation")
+    for service in services.order_by("name", "pk")[:200]:
+        latitude = service.latitude if service.latitude is not None else service.commune.latitude
+        longitude = service.longitude if service.longitude is not None else service.commune.longitude
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [float(longitude), float(latitude)]},
+                "properties": {"nom": f"{service.name} ({service.organisation.name})", "url": service.get_absolute_url()},
+            }
+        )
+    return JsonResponse({"type": "FeatureCollection", "features": features})

@@ -195,4 +195,7 @@ def seed_everything(people):
     ApiToken.issue(user=people.coordinator, name="Tableur du CLS")
     people_seed = seed_people(people)
     seed_access_log(people)
+    from mobilisation.directory.demo import create_demo_services
+
+    create_demo_services()  # « Trouver de l'aide » at Dinan: three services, one of them at a place suspended by the lockdown
     return SimpleNamespace(plans=plans, follow_up=follow_up, restriction=restriction, meeting=meeting, people=people_seed)

@@ -1,5 +1,6 @@
 """The visitor's journeys (no account): territories, map, CLS registry, catalogue, search, legal pages, login error."""
 
+import datetime
 import re
 
 import pytest
@@ -182,3 +183,60 @@ def test_visitor_is_sent_to_the_login_page_mistypes_the_password_and_resets_it(v
     assert tab.heading() == "Bonjour Claire"
     people.coordinator.refresh_from_db()
     assert people.coordinator.check_password("Ker-Dinan-2027!")
+
+
+def test_visitor_finds_help_near_home_under_a_lockdown(visit, people):
+    """« Trouver de l'aide près de chez moi »: a postcode, the commune, its services and what the lockdown allows."""
+    from django.utils import timezone
+
+    from mobilisation.catalogue.models import Modality
+    from mobilisation.directory.demo import create_demo_services
+    from mobilisation.plans import services
+    from mobilisation.plans.models import RestrictionPeriod
+
+    create_demo_services()
+    today = timezone.localdate()
+    services.save_restriction(
+        period=RestrictionPeriod(
+            kind="confinement",
+            label="Confinement de décembre",
+            scope="departement",
+            department_id="22",
+            start=today - datetime.timedelta(days=1),
+            end=today + datetime.timedelta(days=14),
+        ),
+        blocked_modalities=Modality.objects.filter(code__in=["rassemblement", "presentiel"]),
+        epcis=[],
+        communes=[],
+        by=people.region,
+    )
+    tab = visit("visiteur-aide")
+    page = tab.page
+    tab.goto("/")
+    tab.click_link("Trouver de l’aide", exact=True)
+    assert tab.heading() == "Trouver de l’aide près de chez moi"
+    tab.check("aide recherche")
+    page.get_by_label("Votre commune ou votre code postal").fill("x")
+    tab.click_button("Voir l’aide de ma commune")
+    assert "Saisissez au moins 2 caractères." in tab.main_text()
+    tab.check("aide erreur")
+    page.get_by_label("Votre commune ou votre code postal").fill("22100")
+    tab.click_button("Voir l’aide de ma commune")
+    assert "Plusieurs communes correspondent à « 22100 »" in tab.main_text()
+    tab.click_link("Dinan", exact=True)
+    assert tab.heading() == "Trouver de l’aide à Dinan"
+    text = tab.main_text()
+    assert "Confinement de décembre" in text
+    assert "CCAS de Dinan (démonstration)" in text and "02 61 91 02 00" in text
+    assert "Courses et médicaments livrés à domicile" in text
+    assert "OUVERT SOUS LES MESURES EN VIGUEUR" in text  # badges are in capitals
+    assert "SUSPENDU PAR LES MESURES EN VIGUEUR" in text  # the digital help desk, in person only
+    assert "JeVeuxAider.gouv.fr" in text
+    tab.wait_for_maps()
+    assert page.locator("path.leaflet-interactive").count() >= 2  # the commune, and the help desk's place
+    tab.check("aide dinan")
+    tab.click_link("Permanence d’aide numérique")
+    assert tab.heading() == "Permanence d’aide numérique"
+    assert "Le mardi de 14 h à 17 h ; le jeudi de 14 h à 17 h" in tab.main_text()
+    assert "SUSPENDU PAR LES MESURES EN VIGUEUR" in tab.main_text() and "Mesures en vigueur à Dinan : Confinement de décembre" in tab.main_text()
+    tab.check("aide service")

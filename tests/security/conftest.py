@@ -91,7 +91,24 @@ def world(cls_dinan, cls_brest, coordinator_dinan, coordinator_brest, ars_region
         communes=[],
         by=ars_region,
     )
-    return {"dinan": dinan, "brest": brest, "restriction": restriction, "veille": build_veille()}
+    return {"dinan": dinan, "brest": brest, "restriction": restriction, "veille": build_veille(), "service": build_service(dinan)}
+
+
+def build_service(side):
+    """A service of Dinan's organisation, open to Dinan: its public page and its edit form."""
+    from mobilisation.directory.models import Service
+
+    service = Service.objects.create(
+        organisation=side.organisation,
+        name="Courses livrées à domicile",
+        description="Des bénévoles font vos courses.",
+        thematiques=["equipement-et-alimentation--alimentation"],
+        publics=["seniors"],
+        reception_modes=["a-domicile"],
+    )
+    service.zone_communes.set(["22050"])
+    service.modalities.set(Modality.objects.filter(code="distribution"))
+    return service
 
 
 def build_veille():

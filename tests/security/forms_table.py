@@ -183,6 +183,28 @@ def edited_action_data(world):
     return action_data(world, title="Action précisée", version_seen=action.version)
 
 
+def service_data(world, **extra):
+    data = {
+        "name": "Portage de repas",
+        "description": "Un repas chaud livré chaque midi.",
+        "status": "ouvert",
+        "thematiques": ["equipement-et-alimentation--alimentation"],
+        "publics": ["seniors"],
+        "fee": "gratuit",
+        "reception_modes": ["a-domicile"],
+        "modalities": [Modality.objects.get(code="distribution").pk],
+        "zone_communes": ["22050"],
+        "phone": "02 61 91 02 10",
+        "email": "repas@exemple.fr",
+        "link": "https://exemple.fr/repas",
+        "checked_on": datetime.date.today().isoformat(),
+        "hours_0_0_start": "11:00",
+        "hours_0_0_end": "13:00",
+    }
+    data.update(extra)
+    return data
+
+
 def organisation_data(world, **extra):
     data = {
         "name": "Association Bien vieillir en Rance",
@@ -608,6 +630,30 @@ FORMS = [
         lambda w: reverse("directory:edit", args=[w["dinan"].organisation.public_id]),
         edited_organisation_data,
         {"name": TEXT, "department": "code", "website": "url", "seen_version": TEXT},
+    ),
+    FormCase(
+        "ajouter un service",
+        "coord_dinan",
+        lambda w: reverse("directory:service_create", args=[w["dinan"].organisation.public_id]),
+        service_data,
+        {
+            "name": TEXT,
+            "description": TEXT,
+            "status": "choice",
+            "thematiques": "codes",
+            "publics": "codes",
+            "fee": "choice",
+            "modalities": "pks",
+            "zone_communes": "codes",
+            "zone_epcis": "codes",
+            "commune": "code",
+            "postal_code": TEXT,
+            "latitude": "amount",
+            "email": "email",
+            "link": "url",
+            "checked_on": "date",
+            "hours_0_0_start": TEXT,
+        },
     ),
     FormCase(
         "inviter une personne",

@@ -106,7 +106,10 @@ def campaign(request, public_id):
     )
     progress = figures.campaign_progress(item, open_escalations=escalations[0].total if escalations else 0)
     help_requests = list(
-        item.help_requests.open().select_related("person").only("campaign", "needs", "opened_at", *person).order_by("opened_at")[: DASHBOARD_ROWS + 1]
+        item.help_requests.open()
+        .select_related("person")
+        .only("campaign", "needs", "opened_at", *person)
+        .order_by("opened_at")[: DASHBOARD_ROWS + 1]
     )
     context = {
         "campaign": item,

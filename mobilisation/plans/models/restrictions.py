@@ -19,6 +19,14 @@ class RestrictionPeriodQuerySet(models.QuerySet):
     def in_force_on(self, day):
         return self.filter(start__lte=day).filter(Q(end__isnull=True) | Q(end__gte=day))
 
+    def covering(self, commune):
+        """Measures whose territory holds `commune`: national, its department, its EPCI or the commune itself."""
+        condition = Q(scope=RestrictionScope.NATIONAL) | Q(scope=RestrictionScope.DEPARTMENT, department=commune.department_id)
+        condition |= Q(scope=RestrictionScope.COMMUNES, communes=commune.pk)
+        if commune.epci_id:
+            condition |= Q(scope=RestrictionScope.EPCI, epcis=commune.epci_id)
+        return self.filter(pk__in=RestrictionPeriod.objects.filter(condition).values("pk"))
+
     def current_or_coming(self, day):
         """Measures in force on `day` or announced for later: what an action without dates must be checked against."""
         return self.filter(Q(end__isnull=True) | Q(end__gte=day))

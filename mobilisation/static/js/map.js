@@ -7,7 +7,8 @@
     region: { color: "#3a3a3a", weight: 1, fillColor: "#f5f5fe", fillOpacity: 0.6 },
     departements: { color: "#000091", weight: 2, fillColor: "#e3e3fd", fillOpacity: 0.35 },
     epci: { color: "#c9191e", weight: 1, fillOpacity: 0 },
-    focus: { color: "#18753c", weight: 3, fillColor: "#18753c", fillOpacity: 0.25 }
+    focus: { color: "#18753c", weight: 3, fillColor: "#18753c", fillOpacity: 0.25 },
+    point: { radius: 7, color: "#ffffff", weight: 2, fillColor: "#000091", fillOpacity: 1 }
   };
 
   function fetchJson(url) {
@@ -53,6 +54,17 @@
           return L.geoJSON(data, { style: STYLES.focus, onEachFeature: linkPopup }).addTo(map);
         })
       : Promise.resolve(null);
+    // Points (the places of the services of a commune): circles with a link, drawn above the boundaries.
+    if (element.dataset.pointsUrl) {
+      pending.push(
+        fetchJson(element.dataset.pointsUrl).then(function (data) {
+          return L.geoJSON(data, {
+            pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, STYLES.point); },
+            onEachFeature: linkPopup
+          }).addTo(map);
+        })
+      );
+    }
     Promise.all(pending.concat([focus])).then(function (results) {
       var focusLayer = results[results.length - 1];
       if (focusLayer) {
