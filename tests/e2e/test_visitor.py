@@ -238,5 +238,8 @@ def test_visitor_finds_help_near_home_under_a_lockdown(visit, people):
     tab.click_link("Permanence d’aide numérique")
     assert tab.heading() == "Permanence d’aide numérique"
     assert "Le mardi de 14 h à 17 h ; le jeudi de 14 h à 17 h" in tab.main_text()
-    assert "SUSPENDU PAR LES MESURES EN VIGUEUR" in tab.main_text() and "Mesures en vigueur à Dinan : Confinement de décembre" in tab.main_text()
+    assert (
+        "SUSPENDU PAR LES MESURES EN VIGUEUR" in tab.main_text()
+        and "Mesures en vigueur à Dinan : Confinement de décembre" in tab.main_text()
+    )
     tab.check("aide service")
