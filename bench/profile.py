@@ -19,6 +19,7 @@ def main(argv=None):
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--scale", type=float, default=10)
     parser.add_argument("--repeat", type=int, default=20, help="requêtes profilées")
+    parser.add_argument("--all", action="store_true", help="toutes les fonctions, celles de Django comprises")
     parser.add_argument("--sql", action="store_true", help="la durée de chaque requête SQL d’un appel, au lieu du profil")
     args = parser.parse_args(argv)
     database = Database(args.database, args.scale)
@@ -55,7 +56,7 @@ def main(argv=None):
     with profiler:
         for _ in range(args.repeat):
             client.get(url)
-    print(profiler.output_text(unicode=True, color=False, show_all=False))
+    print(profiler.output_text(unicode=True, color=False, show_all=args.all))
     html = WORK / f"profil-{args.endpoint}-{args.database}-s{args.scale:g}.html"
     html.write_text(profiler.output_html(), encoding="utf-8")
     print(f"Profil HTML : {html}")

@@ -9,16 +9,19 @@ import functools
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count, Window
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mobilisation.accounts.decorators import second_factor_required
 from mobilisation.accounts.enums import SOCIAL_SERVICES_ROLES, Role
 from mobilisation.audit.enums import AuditAction
 from mobilisation.core.exports import export_links, export_response, rejects_unknown_format, requested_format
+from mobilisation.core.formats import phone as phone_text
 from mobilisation.core.services import submit_once
 
 from .. import services
@@ -77,6 +80,35 @@ def register_tags(user):
     return {"commune": min(communes) if communes else "", "epci": "" if communes else min(epcis)}
 
 
+def register_rows(people, *, several_communes, today):
+    """The rows of the register's table, written here rather than by the template engine: 50 rows of 8 cells cost
+    7 ms a page through it, a third of the page's time (bench.profile register, PostgreSQL at scale 10)."""
+
+    def age(birth_date):
+        if birth_date is None:
+            return ""
+        years = today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+        return f"{years} ans"
+
+    commune = "<td>{}</td>" if several_communes else "{}"
+    return format_html_join(
+        "\n",
+        '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td>' + commune + "<td>{}</td><td>{}</td></tr>",
+        (
+            (
+                person.get_absolute_url(),
+                str(person),
+                age(person.birth_date),
+                person.get_category_display(),
+                person.commune.name if several_communes else "",
+                phone_text(person.phone_text),
+                "Oui" if person.lives_alone else "Non",
+            )
+            for person in people
+        ),
+    )
+
+
 @require_GET
 @register_page()
 def index(request):
@@ -92,18 +124,22 @@ def index(request):
         row_count=len(page.object_list),
         **register_tags(request.user),
     )
-    due = (
+    # The letters owed, the ten most urgent with the total (a window over the whole set, counted before the LIMIT).
+    due = list(
         Person.objects.visible_to(request.user)
         .acknowledgement_due()
         .select_related("commune")
         .only("public_id", "state", "last_name", "first_name", "acknowledgement_due", "commune__name")
+        .annotate(total=Window(Count("pk")))[:10]
     )
+    several_communes = len(form.communes) > 1
     context = {
         "form": form,
         "page_obj": page,
-        "several_communes": len(form.communes) > 1,
-        "due": list(due[:10]),
-        "due_total": due.count(),  # both always run: the page's queries do not depend on the data
+        "rows": register_rows(page.object_list, several_communes=several_communes, today=timezone.localdate()),
+        "several_communes": several_communes,
+        "due": due,
+        "due_total": due[0].total if due else 0,
         "today": timezone.localdate(),
         "is_manager": any(register_scope(request.user, Role.SOCIAL_SERVICES_MANAGER)),
         "breadcrumb": [HOME],
