@@ -37,3 +37,16 @@ def test_production_settings_never_enable_demo():
 
     source = (Path(__file__).resolve().parent.parent / "config" / "settings" / "production.py").read_text()
     assert "DEMO = False" in source
+
+
+def test_the_demo_shows_help_near_home_in_dinan(settings, client):
+    """« Trouver de l'aide » at work in the demo: the association's and the CCAS's services, once however often it loads."""
+    from mobilisation.directory.models import Service
+
+    settings.DEMO = True
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    assert Service.objects.count() == 3
+    page = client.get("/aide/22050/").content.decode()
+    assert "Courses et médicaments livrés à domicile" in page and "CCAS de Dinan (démonstration)" in page
+    assert all(service.phone.as_e164.startswith("+3326191") for service in Service.objects.all())  # the fiction range
