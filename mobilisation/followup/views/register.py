@@ -9,7 +9,6 @@ import functools
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Window
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -124,13 +123,12 @@ def index(request):
         row_count=len(page.object_list),
         **register_tags(request.user),
     )
-    # The letters owed, the ten most urgent with the total (a window over the whole set, counted before the LIMIT).
+    # The letters owed: the ten most urgent, and their number (a separate COUNT: a window over every letter owed would
+    # read them all, 6 ms on the largest register of the bench at scale 10, where the COUNT reads an index).
+    due = Person.objects.visible_to(request.user).acknowledgement_due()
+    due_total = due.count()
     due = list(
-        Person.objects.visible_to(request.user)
-        .acknowledgement_due()
-        .select_related("commune")
-        .only("public_id", "state", "last_name", "first_name", "acknowledgement_due", "commune__name")
-        .annotate(total=Window(Count("pk")))[:10]
+        due.select_related("commune").only("public_id", "state", "last_name", "first_name", "acknowledgement_due", "commune__name")[:10]
     )
     several_communes = len(form.communes) > 1
     context = {
@@ -139,7 +137,7 @@ def index(request):
         "rows": register_rows(page.object_list, several_communes=several_communes, today=timezone.localdate()),
         "several_communes": several_communes,
         "due": due,
-        "due_total": due[0].total if due else 0,
+        "due_total": due_total,
         "today": timezone.localdate(),
         "is_manager": any(register_scope(request.user, Role.SOCIAL_SERVICES_MANAGER)),
         "breadcrumb": [HOME],
