@@ -162,12 +162,6 @@ class ServiceForm(SubmitOnceMixin, StaleSaveGuardMixin, BaseModelForm):
         hours = {key for _, keys in getattr(self, "hour_rows", []) for key in keys} | {"holidays_closed"}
         return [field for field in super().visible_fields() if field.name not in hours]
 
-    def clean_publics(self):
-        publics = self.cleaned_data["publics"]
-        if "tous-publics" in publics and len(publics) > 1:
-            raise forms.ValidationError("« Tous publics » ne se combine pas avec d’autres publics : choisissez l’un ou les autres.")
-        return publics
-
     def clean_postal_code(self):
         code = self.cleaned_data["postal_code"].strip()
         if code and not (code.isdigit() and len(code) == 5):

@@ -29,13 +29,9 @@ class Week:
     days: dict
     holidays_closed: bool = False
 
-    @property
-    def is_empty(self):
-        return not self.days
-
-    def to_osm(self):
-        """ "Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00; PH off": consecutive days with the same ranges grouped."""
-        rules, day = [], 0
+    def runs(self):
+        """(first day, last day, ranges) for each run of consecutive days open with the same ranges."""
+        day = 0
         while day < 7:
             ranges = self.days.get(day)
             if not ranges:
@@ -44,32 +40,30 @@ class Week:
             last = day
             while last + 1 < 7 and self.days.get(last + 1) == ranges:
                 last += 1
-            days = DAYS[day] if last == day else f"{DAYS[day]}{',' if last == day + 1 else '-'}{DAYS[last]}"
-            rules.append(f"{days} {','.join(f'{start:%H:%M}-{end:%H:%M}' for start, end in ranges)}")
+            yield day, last, ranges
             day = last + 1
+
+    def to_osm(self):
+        """ "Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00; PH off": consecutive days with the same ranges grouped."""
+        rules = []
+        for first, last, ranges in self.runs():
+            days = DAYS[first] if last == first else f"{DAYS[first]}{',' if last == first + 1 else '-'}{DAYS[last]}"
+            rules.append(f"{days} {','.join(f'{start:%H:%M}-{end:%H:%M}' for start, end in ranges)}")
         if rules and self.holidays_closed:
             rules.append(HOLIDAYS_OFF)
         return "; ".join(rules)
 
     def in_french(self):
         """ "du lundi au vendredi de 9 h à 12 h et de 14 h à 17 h ; le samedi de 9 h à 12 h ; fermé les jours fériés" """
-        parts, day = [], 0
-        while day < 7:
-            ranges = self.days.get(day)
-            if not ranges:
-                day += 1
-                continue
-            last = day
-            while last + 1 < 7 and self.days.get(last + 1) == ranges:
-                last += 1
-            if last == day:
-                days = f"le {DAY_NAMES[day]}"
-            elif last == day + 1:
-                days = f"le {DAY_NAMES[day]} et le {DAY_NAMES[last]}"
+        parts = []
+        for first, last, ranges in self.runs():
+            if last == first:
+                days = f"le {DAY_NAMES[first]}"
+            elif last == first + 1:
+                days = f"le {DAY_NAMES[first]} et le {DAY_NAMES[last]}"
             else:
-                days = f"du {DAY_NAMES[day]} au {DAY_NAMES[last]}"
+                days = f"du {DAY_NAMES[first]} au {DAY_NAMES[last]}"
             parts.append(f"{days} " + " et ".join(f"de {_hour(start)} à {_hour(end)}" for start, end in ranges))
-            day = last + 1
         if parts and self.holidays_closed:
             parts.append("fermé les jours fériés")
         return " ; ".join(parts)

@@ -3,19 +3,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from mobilisation.accounts.enums import Role
 from mobilisation.core.exports import content_disposition, export_links, export_response, rejects_unknown_format, requested_format
 from mobilisation.core.page_cache import public_page as cached_public_page
 from mobilisation.core.services import submit_once
 
-from . import schema
+from . import measures, schema
 from .forms import OrganisationForm, ServiceForm, allowed_communes_for
 from .models import Organisation, OrganisationKind, Service
 
@@ -70,8 +69,7 @@ def organisation(request, public_id):
     context = {
         "organisation": item,
         "services": item.services.order_by("status", "name"),
-        "can_add_service": Organisation.objects.editable_by(request.user).filter(pk=item.pk).exists()
-        or item.pk in request.user.scope.organisation_ids_for(Role.PARTNER_MEMBER),
+        "can_add_service": Organisation.objects.services_editable_by(request.user).filter(pk=item.pk).exists(),
         "can_edit": Organisation.objects.editable_by(request.user).filter(pk=item.pk).exists(),
         "led_actions": item.led_actions.filter(plan__in=_visible_plans(request.user)).select_related("plan__cls"),
         "breadcrumb": [HOME, DIRECTORY],
@@ -138,13 +136,11 @@ def service_queryset():
 @require_GET
 @cached_public_page(on=("public", "help"))
 def service(request, public_id):
-    from mobilisation.portal import help
-
     item = get_object_or_404(service_queryset(), public_id=public_id)
     today = timezone.localdate()
     # At its place, what the measures in force allow of it (a service without a place is judged commune by commune
     # on the portal's pages).
-    under_measures = help.under_measures([item], help.measures_in_force(item.commune, today))[0] if item.commune else None
+    under_measures = measures.under_measures([item], measures.measures_in_force(item.commune, today))[0] if item.commune else None
     context = {
         "service": item,
         "under_measures": under_measures,
@@ -159,11 +155,7 @@ def service(request, public_id):
 @require_http_methods(["GET", "POST"])
 def edit_service(request, public_id=None, organisation_id=None):
     if public_id is None:
-        editable = Organisation.objects.filter(
-            Q(pk__in=Organisation.objects.editable_by(request.user).values("pk"))
-            | Q(pk__in=request.user.scope.organisation_ids_for(Role.PARTNER_MEMBER))
-        )
-        organisation = get_object_or_404(editable, public_id=organisation_id)
+        organisation = get_object_or_404(Organisation.objects.services_editable_by(request.user), public_id=organisation_id)
         item = Service(organisation=organisation)
     else:
         item = get_object_or_404(Service.objects.editable_by(request.user).select_related("organisation"), public_id=public_id)

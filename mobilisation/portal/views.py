@@ -1,6 +1,5 @@
 """Public portal pages (home, legal pages) and the logged-in user's dashboard."""
 
-from django import forms
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.http import JsonResponse
@@ -14,11 +13,11 @@ from mobilisation.accounts.perms import Grants
 from mobilisation.audit.models import reads_journal
 from mobilisation.catalogue.models import Mobilisation
 from mobilisation.contracts.models import Cls
-from mobilisation.core.forms import BaseForm
 from mobilisation.core.limits import per_client_limit
 from mobilisation.core.page_cache import public_page as cached_public_page
 from mobilisation.directory.models import Organisation, Service
 from mobilisation.jobs.models import Job
+from mobilisation.territories.forms import TerritorySearchForm, search_box
 from mobilisation.territories.models import ArsOffice, Commune, DataSource, Department, Epci, Region
 
 from . import help
@@ -135,24 +134,14 @@ def data_sources(request):
 HELP = ("Trouver de l’aide", "/aide/")
 
 
-class HelpSearchForm(BaseForm):
-    q = forms.CharField(
-        label="Votre commune ou votre code postal",
-        min_length=2,
-        max_length=100,
-        help_text="Par exemple : Dinan ou 22100.",
-        error_messages={
-            "required": "Saisissez le nom de votre commune ou son code postal.",
-            "min_length": "Saisissez au moins 2 caractères.",
-            "max_length": "Votre recherche est trop longue (100 caractères au plus).",
-        },
-    )
+class HelpSearchForm(TerritorySearchForm):
+    """The territories' search box (same checks and messages), asking for a commune only."""
 
-    def clean_q(self):
-        value = self.cleaned_data["q"].strip()
-        if "\x00" in value:
-            raise forms.ValidationError("Votre recherche contient un caractère non autorisé.")
-        return value
+    q = search_box(
+        label="Votre commune ou votre code postal",
+        help_text="Par exemple : Dinan ou 22100.",
+        required="Saisissez le nom de votre commune ou son code postal.",
+    )
 
 
 @login_not_required

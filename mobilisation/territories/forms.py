@@ -5,17 +5,26 @@ from django import forms
 from mobilisation.core.forms import BaseForm
 
 
-class TerritorySearchForm(BaseForm):
-    q = forms.CharField(
-        label="Commune, code postal ou intercommunalité",
+def search_box(*, label, help_text, required):
+    """A search box for a place: 2 to 100 characters, French messages."""
+    return forms.CharField(
+        label=label,
         min_length=2,
         max_length=100,
-        help_text="Par exemple : Quimper, 29000 ou Lorient Agglomération.",
+        help_text=help_text,
         error_messages={
-            "required": "Saisissez un nom de commune, un code postal ou un nom d’intercommunalité.",
+            "required": required,
             "min_length": "Saisissez au moins 2 caractères.",
             "max_length": "Votre recherche est trop longue (100 caractères au plus).",
         },
+    )
+
+
+class TerritorySearchForm(BaseForm):
+    q = search_box(
+        label="Commune, code postal ou intercommunalité",
+        help_text="Par exemple : Quimper, 29000 ou Lorient Agglomération.",
+        required="Saisissez un nom de commune, un code postal ou un nom d’intercommunalité.",
     )
 
     def clean_q(self):

@@ -65,6 +65,16 @@ class OrganisationQuerySet(models.QuerySet):
         outside = Commune.objects.exclude(contracts__in=cls_ids)
         return self.filter(pk__in=self.filter(communes__contracts__in=cls_ids).values("pk")).exclude(communes__in=outside)
 
+    def services_editable_by(self, user):
+        """Organisations whose services `user` describes: their partner members, and whoever edits the organisation."""
+        scope = getattr(user, "scope", None)
+        if scope is None:
+            return self.none()
+        from mobilisation.accounts.enums import Role
+
+        editable = Organisation.objects.editable_by(user).values("pk")
+        return self.filter(Q(pk__in=scope.organisation_ids_for(Role.PARTNER_MEMBER)) | Q(pk__in=editable))
+
 
 class Organisation(PublicIdModel):
     name = models.CharField("nom", max_length=200)

@@ -55,15 +55,8 @@ class ServiceQuerySet(models.QuerySet):
         return self.filter(pk__in=Service.objects.filter(condition).values("pk"))
 
     def editable_by(self, user):
-        """The members of the organisation, and whoever may edit the organisation itself (its CLS coordinator, the ARS)."""
-        scope = getattr(user, "scope", None)
-        if scope is None:
-            return self.none()
-        from mobilisation.accounts.enums import Role
-
-        members = scope.organisation_ids_for(Role.PARTNER_MEMBER)
-        editable = Organisation.objects.editable_by(user).values("pk")
-        return self.filter(Q(organisation__in=members) | Q(organisation__in=editable))
+        """Services of the organisations whose services `user` describes (Organisation.objects.services_editable_by)."""
+        return self.filter(organisation__in=Organisation.objects.services_editable_by(user).values("pk"))
 
 
 class Service(PublicIdModel):

@@ -10,7 +10,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, Window
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -96,15 +96,12 @@ def campaign(request, public_id):
     # The oldest first, a screenful each: the full lists have their pages (one row more tells whether there are more).
     # Only the columns shown: a person's phones and encrypted reason are not parsed nor decrypted for a link.
     person = ("person__public_id", "person__state", "person__last_name", "person__first_name")
-    # The open escalations' total comes with the rows (a window over the whole set, counted before the LIMIT).
     escalations = list(
         item.escalations.open()
         .select_related("person")
         .only("campaign", "public_id", "reason", "level", "opened_at", *person)
-        .annotate(total=Window(Count("pk")))
         .order_by("opened_at")[: DASHBOARD_ROWS + 1]
     )
-    progress = figures.campaign_progress(item, open_escalations=escalations[0].total if escalations else 0)
     help_requests = list(
         item.help_requests.open()
         .select_related("person")
@@ -113,7 +110,7 @@ def campaign(request, public_id):
     )
     context = {
         "campaign": item,
-        "progress": progress,
+        "progress": figures.campaign_progress(item),
         "escalations": escalations[:DASHBOARD_ROWS],
         "more_escalations": len(escalations) > DASHBOARD_ROWS,
         "help_requests": help_requests[:DASHBOARD_ROWS],
