@@ -17,6 +17,7 @@ urlpatterns = [
     path("compte/", include("mobilisation.accounts.urls")),
     path("personnes/", include((people_urlpatterns, "people"))),
     path("registre/", include("mobilisation.followup.urls")),
+    path("benevoles/", include("mobilisation.mutualaid.urls")),
     path("appels/", include((call_urlpatterns, "calls"))),
     path("veille/", include((figure_urlpatterns, "veille"))),
     path("journal/", include("mobilisation.audit.urls")),

@@ -62,6 +62,9 @@ EXPECTED_PUBLIC = {
     "portal:help_points",
     "directory:service",
     "directory:services_export",
+    "volunteers:start",
+    "volunteers:sign_up",
+    "volunteers:thanks",
 }
 
 

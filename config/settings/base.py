@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "mobilisation.portal",
     "mobilisation.api",
     "mobilisation.followup",
+    "mobilisation.mutualaid",
     "phonenumber_field",
     "mobilisation.jobs",
 ]
@@ -203,6 +204,8 @@ RATE_LIMIT_LOGIN = env_rate("RATE_LIMIT_LOGIN", "20/m")
 RATE_LIMIT_PASSWORD_RESET = env_rate("RATE_LIMIT_PASSWORD_RESET", "5/m")
 # Territory search: two searches a second for a minute is more than a person types, less than a scraper asks.
 RATE_LIMIT_SEARCH = env_rate("RATE_LIMIT_SEARCH", "120/m")
+# Public sign-ups and requests (no account): a family fills two or three a minute from one box, a script more.
+RATE_LIMIT_PUBLIC_FORMS = env_rate("RATE_LIMIT_PUBLIC_FORMS", "10/m")
 # API throttles (DRF): anonymous clients per address (public reference data, 500 rows a page at most), and each
 # account (token or session), whose scripts may page through every plan and action but not loop without end.
 API_THROTTLE_ANON = env_rate("API_THROTTLE_ANON", "120/m")

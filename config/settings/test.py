@@ -17,7 +17,7 @@ STORAGES = {
 }
 # Many tests log in and search from one address: the ceilings stay active but far above what a test does.
 # tests/security sets low rates of its own, so the limits are really exercised there.
-RATE_LIMIT_LOGIN = RATE_LIMIT_PASSWORD_RESET = RATE_LIMIT_SEARCH = RATE_LIMIT_SECOND_FACTOR = "100000/m"
+RATE_LIMIT_LOGIN = RATE_LIMIT_PASSWORD_RESET = RATE_LIMIT_SEARCH = RATE_LIMIT_SECOND_FACTOR = RATE_LIMIT_PUBLIC_FORMS = "100000/m"
 API_THROTTLE_ANON = API_THROTTLE_USER = "100000/m"
 # Pages are rendered at every request in the tests, whose query counts and settings overrides read the real work;
 # tests/test_page_cache.py and the browser journeys (tests/e2e/conftest.py) turn the page cache on.

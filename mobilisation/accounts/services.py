@@ -91,6 +91,12 @@ def invite_person(*, by, email, first_name, last_name, role, scope):
     that was deactivated is reactivated.
     """
     _check_grant(by, role, scope)
+    return add_membership(by=by, email=email, first_name=first_name, last_name=last_name, role=role, scope=scope)
+
+
+def add_membership(*, by, email, first_name, last_name, role, scope):
+    """invite_person without the people rules (Grants): for a caller that checked its own rule first, such as the
+    validation of a volunteer's sign-up by an organisation of their area (mutualaid.services.validate)."""
     email = User.objects.normalize_email(email).lower()
     user = User.objects.select_for_update().filter(email__iexact=email).first()
     new_account = user is None

@@ -5,7 +5,7 @@ import functools
 from django.conf import settings
 from django.urls import reverse as resolve_reverse
 
-from mobilisation.accounts.enums import ARS_ROLES, CLS_ROLES, INSTRUCTING_ROLES, Role
+from mobilisation.accounts.enums import ARS_ROLES, CLS_ROLES, INSTRUCTING_ROLES, SOCIAL_SERVICES_ROLES, Role
 from mobilisation.accounts.perms import Grants
 from mobilisation.audit.models import reads_journal
 from mobilisation.followup.models import Campaign, register_scope
@@ -44,6 +44,10 @@ def navigation_for(user):
             items.append(("Veille", reverse("followup:campaigns")))
         elif Role.VOLUNTEER in scope.roles and Campaign.objects.visible_to(user).running().exists():
             items.append(("Appels", reverse("calls:index")))
+        if user.is_superuser or user.has_role(Role.PARTNER_MEMBER, *SOCIAL_SERVICES_ROLES):
+            items.append(("Bénévoles", reverse("volunteers:index")))
+        elif Role.VOLUNTEER in scope.roles:
+            items.append(("Mon engagement", reverse("volunteers:my_space")))
         if user.is_superuser or user.has_role(*ARS_ROLES, *CLS_ROLES):
             items.append(("Chiffres de la veille", reverse("veille:figures")))
         if reads_journal(user):

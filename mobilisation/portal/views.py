@@ -17,6 +17,7 @@ from mobilisation.core.limits import per_client_limit
 from mobilisation.core.page_cache import public_page as cached_public_page
 from mobilisation.directory.models import Organisation, Service
 from mobilisation.jobs.models import Job
+from mobilisation.mutualaid.models import Volunteer
 from mobilisation.territories.forms import TerritorySearchForm, search_box
 from mobilisation.territories.models import ArsOffice, Commune, DataSource, Department, Epci, Region
 
@@ -95,6 +96,8 @@ def dashboard(request):
         else [],
         "register_home": followup_todo.social_services_home(user),
         "caller_home": followup_todo.caller_home(user),
+        "volunteers_home": volunteers_home(user),
+        "is_volunteer": user.has_role(Role.VOLUNTEER),
         "reads_veille_figures": user.is_superuser or user.has_role(*ARS_ROLES, Role.CLS_COORDINATOR, Role.ELECTED_OFFICIAL),
         "is_volunteer_only": scope.roles == {Role.VOLUNTEER},
         "manages_people": Grants(user).any,
@@ -102,6 +105,22 @@ def dashboard(request):
         "breadcrumb": [("Accueil", "/")],
     }
     return render(request, "portal/dashboard.html", context)
+
+
+def volunteers_home(user):
+    """For the validators of volunteers (partner members, social services): sign-ups waiting, volunteers available."""
+    from mobilisation.mutualaid.enums import VolunteerState
+    from mobilisation.mutualaid.views import VALIDATORS
+
+    if not (user.is_superuser or user.has_role(*VALIDATORS)):
+        return None
+    volunteers = Volunteer.objects.visible_to(user)
+    counts = volunteers.aggregate(
+        pending=Count("pk", filter=Q(state=VolunteerState.PENDING)),
+        available=Count("pk", filter=Q(state=VolunteerState.VALIDATED, paused_since__isnull=True)),
+        paused=Count("pk", filter=Q(state=VolunteerState.VALIDATED, paused_since__isnull=False)),
+    )
+    return counts
 
 
 accessibility = public_page("portal/accessibility.html")

@@ -91,7 +91,33 @@ def world(cls_dinan, cls_brest, coordinator_dinan, coordinator_brest, ars_region
         communes=[],
         by=ars_region,
     )
-    return {"dinan": dinan, "brest": brest, "restriction": restriction, "veille": build_veille(), "service": build_service(dinan)}
+    return {
+        "dinan": dinan,
+        "brest": brest,
+        "restriction": restriction,
+        "veille": build_veille(),
+        "service": build_service(dinan),
+        "volunteer": build_volunteer(),
+    }
+
+
+def build_volunteer():
+    """A volunteer's sign-up waiting at Dinan: its page and the validators' forms."""
+    from mobilisation.mutualaid.models import Volunteer
+
+    volunteer = Volunteer.objects.create(
+        first_name="Soizic",
+        last_name="Morvan",
+        email="soizic.morvan@exemple.invalid",
+        phone="+33261910801",
+        age_band="50-64",
+        home_commune_id="22050",
+        skills=1,
+        slots=1,
+        consent_at=datetime.datetime.now(datetime.UTC),
+    )
+    volunteer.communes.set(["22050"])
+    return volunteer
 
 
 def build_service(side):

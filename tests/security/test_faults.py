@@ -158,6 +158,9 @@ def get_urls(world, password_reset_link):
     parametrised["followup:help_request_handled"] = [veille["help_request"].public_id]
     for name in ["call", "release"]:
         parametrised[f"calls:{name}"] = [veille["task"].public_id]
+    for name in ["detail", "validate", "refuse", "end"]:
+        parametrised[f"volunteers:{name}"] = [world["volunteer"].public_id]
+    parametrised["volunteers:sign_up"] = ["22050"]
     for name in [
         "plan",
         "plan_pdf",

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class MutualaidConfig(AppConfig):
+    name = "mobilisation.mutualaid"
+    label = "mutualaid"
+    verbose_name = "Entraide"
+
+    def ready(self):
+        from . import tasks  # noqa: F401 (the periodic jobs register themselves)

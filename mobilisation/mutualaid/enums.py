@@ -1,0 +1,70 @@
+"""The closed lists of mutual aid: what help is given, by whom, when."""
+
+from django.db import models
+
+
+class HelpKind(models.TextChoices):
+    """The kinds of help a volunteer offers (their skills) and, later, a request asks for."""
+
+    SHOPPING = "courses", "Courses"
+    MEALS = "repas", "Portage de repas"
+    MEDICINE = "medicaments", "Médicaments"
+    TRANSPORT = "transport", "Transport, accompagnement"
+    SOCIAL_CONTACT = "lien-social", "Lien social, appels de convivialité"
+    DIGITAL = "numerique", "Aide numérique"
+    OTHER = "autre", "Autre aide"
+
+
+class AgeBand(models.TextChoices):
+    MINOR = "16-17", "16 ou 17 ans (avec l’accord d’un parent)"
+    YOUNG = "18-29", "18 à 29 ans"
+    ADULT = "30-49", "30 à 49 ans"
+    SENIOR = "50-64", "50 à 64 ans"
+    ELDER = "65+", "65 ans et plus"
+
+
+class Language(models.TextChoices):
+    FRENCH = "fr", "Français"
+    BRETON = "br", "Breton"
+    ENGLISH = "en", "Anglais"
+    SPANISH = "es", "Espagnol"
+    GERMAN = "de", "Allemand"
+    PORTUGUESE = "pt", "Portugais"
+    ARABIC = "ar", "Arabe"
+    TURKISH = "tr", "Turc"
+    UKRAINIAN = "uk", "Ukrainien"
+    RUSSIAN = "ru", "Russe"
+    SIGN = "lsf", "Langue des signes française"
+
+
+class Transport(models.TextChoices):
+    FOOT = "pied", "À pied"
+    BIKE = "velo", "À vélo"
+    CAR = "voiture", "En voiture"
+    PUBLIC = "transports", "En transports en commun"
+
+
+class VolunteerState(models.TextChoices):
+    PENDING = "a-valider", "À valider"
+    VALIDATED = "valide", "Validé"
+    REFUSED = "refuse", "Non retenu"
+    LEFT = "parti", "A quitté le dispositif"
+
+
+class RefusalReason(models.TextChoices):
+    OUTSIDE = "hors-zone", "Nous n’intervenons pas dans ces communes"
+    NO_NEED = "pas-de-besoin", "Nos besoins actuels sont couverts"
+    UNREACHABLE = "injoignable", "Nous n’avons pas pu vous joindre"
+    MINOR = "mineur", "Nos missions actuelles ne sont pas ouvertes aux mineurs"
+    OTHER = "autre", "Autre raison, que nous vous expliquerons"
+
+
+# The weekly availability grid: 7 days × 3 periods, one bit each (bit = day × 3 + period) in Volunteer.slots.
+DAYS = ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"]
+PERIODS = [("matin", "Matin (8 h – 12 h)"), ("apres-midi", "Après-midi (12 h – 18 h)"), ("soir", "Soir (18 h – 21 h)")]
+PERIOD_WORDS = ["matin", "après-midi", "soir"]
+ALL_SLOTS = (1 << (len(DAYS) * len(PERIODS))) - 1
+
+
+def slot_bit(day, period):
+    return 1 << (day * len(PERIODS) + period)

@@ -1,0 +1,211 @@
+"""The volunteer's sign-up and availability, and the validators' decision."""
+
+from django import forms
+from django.utils import timezone
+from phonenumber_field.formfields import PhoneNumberField
+
+from mobilisation.core.forms import BaseForm, ModelMultipleChoiceField
+from mobilisation.directory.models import Organisation
+from mobilisation.territories.models import Commune
+
+from .enums import DAYS, PERIODS, AgeBand, HelpKind, Language, RefusalReason, Transport, slot_bit
+from .models import MAX_COMMUNES
+
+PHONE_MESSAGE = "Saisissez un numéro de téléphone valide, par exemple 02 96 39 00 00 ou 06 12 34 56 78."
+
+
+def communes_near(commune):
+    """The communes a volunteer living in `commune` may choose: those of its EPCI (itself alone without one)."""
+    if commune.epci_id:
+        return Commune.objects.filter(epci=commune.epci_id).order_by("name")
+    return Commune.objects.filter(pk=commune.pk)
+
+
+class AvailabilityMixin:
+    """Skills, weekly slots (a 7 × 3 grid of boxes), communes, languages, means of transport."""
+
+    def add_availability_fields(self, commune):
+        self.fields["skills"] = forms.MultipleChoiceField(
+            label="L’aide que vous pouvez apporter",
+            choices=HelpKind.choices,
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"required": "Cochez au moins une aide que vous pouvez apporter."},
+        )
+        self.fields["communes"] = ModelMultipleChoiceField(
+            label="Les communes où vous pouvez agir",
+            queryset=communes_near(commune),
+            widget=forms.CheckboxSelectMultiple,
+            help_text=f"Au plus {MAX_COMMUNES}. Les associations et le CCAS de ces communes verront votre inscription.",
+            error_messages={"required": "Cochez au moins une commune.", "invalid_choice": "Cette commune n’est pas proposée."},
+        )
+        self.fields["languages"] = forms.MultipleChoiceField(
+            label="Les langues que vous parlez", choices=Language.choices, widget=forms.CheckboxSelectMultiple, required=False
+        )
+        self.fields["transports"] = forms.MultipleChoiceField(
+            label="Vos moyens de déplacement", choices=Transport.choices, widget=forms.CheckboxSelectMultiple, required=False
+        )
+        for day in range(len(DAYS)):
+            for period, (_code, label) in enumerate(PERIODS):
+                self.fields[f"slot_{day}_{period}"] = forms.BooleanField(label=f"{DAYS[day]}, {label.lower()}", required=False)
+
+    @property
+    def slot_rows(self):
+        """[(day label, [bound field of each period])]: the grid as the template draws it."""
+        return [(label, [self[f"slot_{day}_{period}"] for period in range(len(PERIODS))]) for day, label in enumerate(DAYS)]
+
+    slot_periods = [label for _code, label in PERIODS]
+
+    def clean_communes(self):
+        communes = self.cleaned_data["communes"]
+        if len(communes) > MAX_COMMUNES:
+            raise forms.ValidationError(f"Cochez au plus {MAX_COMMUNES} communes.")
+        return communes
+
+    def clean_availability(self, cleaned):
+        slots = sum(
+            slot_bit(day, period) for day in range(len(DAYS)) for period in range(len(PERIODS)) if cleaned.get(f"slot_{day}_{period}")
+        )
+        if not slots:
+            self.add_error(None, "Cochez au moins un moment de la semaine où vous êtes disponible.")
+        cleaned["slots"] = slots
+        return cleaned
+
+    def initial_availability(self, volunteer):
+        self.initial.update(
+            skills=[kind.value for kind in volunteer.skill_list],
+            languages=volunteer.languages,
+            transports=volunteer.transports,
+            communes=list(volunteer.communes.values_list("pk", flat=True)),
+        )
+        for day in range(len(DAYS)):
+            for period in range(len(PERIODS)):
+                self.initial[f"slot_{day}_{period}"] = bool(volunteer.slots & slot_bit(day, period))
+
+
+class SignUpForm(AvailabilityMixin, BaseForm):
+    """The public sign-up of a volunteer living in `commune` (no account)."""
+
+    first_name = forms.CharField(label="Prénom", max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = forms.CharField(label="Nom", max_length=100, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    email = forms.EmailField(
+        label="Adresse électronique",
+        max_length=254,
+        help_text="Format attendu : nom@domaine.fr. Nous vous y écrirons quand votre inscription sera validée.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": "Saisissez une adresse électronique valide, par exemple nom@domaine.fr."},
+    )
+    phone = PhoneNumberField(
+        label="Téléphone",
+        region="FR",
+        help_text="Par exemple 06 12 34 56 78.",
+        error_messages={"invalid": PHONE_MESSAGE},
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    age_band = forms.ChoiceField(
+        label="Votre âge",
+        choices=[("", "Choisir")] + AgeBand.choices,
+        help_text="Le bénévolat est ouvert dès 16 ans, avec l’accord d’un parent avant 18 ans.",
+    )
+    preferred_organisation = forms.ModelChoiceField(
+        label="L’organisation que vous souhaitez rejoindre",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="Peu importe",
+        error_messages={"invalid_choice": "Cette organisation n’est pas proposée."},
+    )
+    message = forms.CharField(
+        label="Un mot pour l’organisation",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Votre expérience, vos contraintes. Ne parlez pas ici de la santé de quelqu’un.",
+    )
+    consent = forms.BooleanField(
+        label="J’accepte que ces informations soient transmises aux associations et au CCAS des communes cochées, pour "
+        "organiser l’entraide. Elles sont effacées 30 jours après mon départ ou une réponse négative.",
+        error_messages={"required": "Votre accord est nécessaire pour que nous puissions vous proposer des missions."},
+    )
+    charter = forms.BooleanField(
+        label="Je m’engage à respecter la confidentialité des personnes aidées et à ne rien leur demander en échange.",
+        error_messages={"required": "Cet engagement est demandé à chaque bénévole."},
+    )
+    # A field people never see (hidden from screen readers too): a robot that fills it is thanked and forgotten.
+    website = forms.CharField(label="Ne pas remplir", required=False, max_length=200)
+
+    def __init__(self, *args, commune, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commune = commune
+        self.add_availability_fields(commune)
+        self.initial.setdefault("communes", [commune.pk])
+        self.fields["preferred_organisation"].queryset = Organisation.objects.filter(
+            pk__in=Organisation.objects.filter(communes=commune).values("pk")
+        ).order_by("name")
+        self.order_fields(
+            ["first_name", "last_name", "email", "phone", "age_band", "skills", "communes", "languages", "transports"]
+            + ["preferred_organisation", "message", "consent", "charter"]
+        )
+
+    @property
+    def is_robot(self):
+        return bool(self.data.get("website"))
+
+    @property
+    def top_fields(self):
+        """The fields before the availability grid."""
+        return [self[name] for name in ["first_name", "last_name", "email", "phone", "age_band", "skills", "communes"]]
+
+    @property
+    def bottom_fields(self):
+        return [self[name] for name in ["languages", "transports", "preferred_organisation", "message", "consent", "charter"]]
+
+    def clean(self):
+        return self.clean_availability(super().clean())
+
+
+class AvailabilityForm(AvailabilityMixin, BaseForm):
+    """A validated volunteer changes what they can do, when and where."""
+
+    def __init__(self, *args, volunteer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_availability_fields(volunteer.home_commune)
+        self.initial_availability(volunteer)
+
+    def clean(self):
+        return self.clean_availability(super().clean())
+
+
+class PauseForm(BaseForm):
+    until = forms.DateField(
+        label="Jusqu’au (facultatif)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Sans date, la pause dure jusqu’à ce que vous la leviez.",
+        error_messages={"invalid": "Saisissez une date valide, par exemple 24/12/2026."},
+    )
+
+    def clean_until(self):
+        until = self.cleaned_data["until"]
+        if until and until <= timezone.localdate():
+            raise forms.ValidationError("Choisissez une date à venir.")
+        return until
+
+
+class ValidationForm(BaseForm):
+    organisation = forms.ModelChoiceField(
+        label="Organisation qui accueille ce bénévole",
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Choisissez l’organisation.", "invalid_choice": "Cette organisation n’est pas proposée."},
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class RefusalForm(BaseForm):
+    reason = forms.ChoiceField(
+        label="Motif, dit au bénévole",
+        choices=[("", "Choisir")] + RefusalReason.choices,
+        error_messages={"required": "Choisissez le motif."},
+    )

@@ -1,0 +1,224 @@
+"""Volunteers: who signed up to help, where and when they can, and who validated them.
+
+A sign-up is public (no account). It waits for an organisation serving one of the volunteer's communes, or the
+CCAS or CIAS of their area, to validate it: the volunteer then gets an account with the volunteer role in that
+organisation (accounts.services), and only then may be given anything to do. The volunteer's own personal data
+(name, e-mail, phone) is read by the validators of their area and the members of their organisation, nobody above
+them: the coordinators and the ARS see counts (figures.py).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from phonenumber_field.modelfields import PhoneNumberField
+
+from mobilisation.accounts.enums import SOCIAL_SERVICES_ROLES, Role
+from mobilisation.core.models import PublicIdModel
+from mobilisation.directory.models import Organisation, OrganisationKind
+from mobilisation.territories.models import Commune
+
+from .enums import DAYS, PERIOD_WORDS, PERIODS, AgeBand, HelpKind, Language, RefusalReason, Transport, VolunteerState, slot_bit
+
+# A validated volunteer without a mission for this long is "idle" on the coordinators' list.
+IDLE_AFTER = datetime.timedelta(days=14)
+MAX_COMMUNES = 30
+
+
+def social_services_communes(user):
+    """The INSEE codes of the communes whose social services `user` belongs to (a CCAS commune, a CIAS's EPCI)."""
+    scope = user.scope
+    codes = set(scope.commune_codes_for(*SOCIAL_SERVICES_ROLES))
+    sirens = scope.epci_sirens_for(*SOCIAL_SERVICES_ROLES)
+    if sirens:
+        codes |= set(Commune.objects.filter(epci__in=sirens).values_list("insee_code", flat=True))
+    return codes
+
+
+def attachable_organisations(user):
+    """The organisations `user` may take a volunteer into: their own as a partner member, the CCAS and CIAS of the
+    directory serving their communes as social services."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    condition = Q(pk__in=user.scope.organisation_ids_for(Role.PARTNER_MEMBER))
+    communes = social_services_communes(user)
+    if communes:
+        condition |= Q(kind__in=[OrganisationKind.CCAS, OrganisationKind.CIAS], communes__in=communes)
+    if user.is_superuser:
+        condition = Q()
+    return Organisation.objects.filter(pk__in=Organisation.objects.filter(condition).values("pk"))
+
+
+class VolunteerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Partner members: their organisation's volunteers, and the sign-ups waiting in the communes it serves.
+        Social services: the volunteers who can act in their communes. Nobody else (superusers aside)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        condition = Q(pk__in=[])
+        organisations = user.scope.organisation_ids_for(Role.PARTNER_MEMBER)
+        if organisations:
+            served = Commune.objects.filter(organisations__in=organisations).values("insee_code")
+            condition |= Q(organisation__in=organisations) | Q(state=VolunteerState.PENDING, communes__in=served)
+        communes = social_services_communes(user)
+        if communes:
+            condition |= Q(communes__in=communes)
+        if condition == Q(pk__in=[]):
+            return self.none()
+        return self.filter(pk__in=self.filter(condition).values("pk"))
+
+    def pending(self):
+        return self.filter(state=VolunteerState.PENDING)
+
+    def validated(self):
+        return self.filter(state=VolunteerState.VALIDATED)
+
+    def available(self):
+        """Validated and not on pause: who may be given a mission."""
+        return self.validated().filter(paused_since__isnull=True)
+
+    def with_skill(self, kind):
+        return self.alias(skill=F("skills").bitand(Volunteer.skill_bit(kind))).filter(skill__gt=0)
+
+    def with_activity(self, now=None):
+        """Each volunteer with `on_mission` (a running campaign they call for, a visit assigned and open) and
+        `last_activity` (their last call or visit recorded): what the coordinators' list shows."""
+        from mobilisation.followup.enums import CampaignState, TaskState
+        from mobilisation.followup.models import CallAttempt, Campaign, ContactTask
+
+        calling = Campaign.objects.filter(state=CampaignState.RUNNING, callers=OuterRef("user"))
+        visiting = ContactTask.objects.filter(assigned_to=OuterRef("user"), state=TaskState.OPEN)
+        last = CallAttempt.objects.filter(by=OuterRef("user")).order_by("-at").values("at")[:1]
+        return self.annotate(on_mission=Exists(calling) | Exists(visiting), last_activity=models.Subquery(last))
+
+    def idle(self, now=None):
+        """Validated, not paused, no mission now and nothing done for IDLE_AFTER (or never, validated that long ago)."""
+        since = (now or timezone.now()) - IDLE_AFTER
+        return (
+            self.available()
+            .with_activity()
+            .filter(on_mission=False, validated_at__lt=since)
+            .filter(Q(last_activity__isnull=True) | Q(last_activity__lt=since))
+        )
+
+
+class Volunteer(PublicIdModel):
+    first_name = models.CharField("prénom", max_length=100)
+    last_name = models.CharField("nom", max_length=100)
+    email = models.EmailField("adresse électronique")
+    phone = PhoneNumberField("téléphone")
+    age_band = models.CharField("âge", max_length=5, choices=AgeBand.choices)
+    home_commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+", verbose_name="commune de résidence")
+    communes = models.ManyToManyField(Commune, related_name="volunteers", verbose_name="communes où agir")
+    skills = models.PositiveIntegerField("aides proposées", default=0)  # one bit per HelpKind, in its order
+    slots = models.PositiveIntegerField("disponibilités", default=0)  # one bit per (day, period): enums.slot_bit
+    languages = models.JSONField("langues parlées", default=list, blank=True)
+    transports = models.JSONField("moyens de déplacement", default=list, blank=True)
+    message = models.TextField("message", max_length=1000, blank=True)
+    preferred_organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="organisation souhaitée"
+    )
+    consent_at = models.DateTimeField("consentement donné le")
+    signed_up_at = models.DateTimeField("inscrit le", default=timezone.now)
+    state = models.CharField("état", max_length=10, choices=VolunteerState.choices, default=VolunteerState.PENDING)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="volunteers", verbose_name="organisation"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="décision par"
+    )
+    validated_at = models.DateTimeField("validé le", null=True, blank=True)
+    refused_at = models.DateTimeField("non retenu le", null=True, blank=True)
+    refusal_reason = models.CharField("motif", max_length=15, choices=RefusalReason.choices, blank=True)
+    left_at = models.DateTimeField("parti le", null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="volunteer", verbose_name="compte"
+    )
+    paused_since = models.DateTimeField("en pause depuis", null=True, blank=True)
+    paused_until = models.DateField("en pause jusqu’au", null=True, blank=True)
+
+    objects = VolunteerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "bénévole"
+        ordering = ["last_name", "first_name", "pk"]
+        constraints = [
+            # One sign-up in progress per address: a second one is not stored (services.sign_up says so by e-mail).
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=Q(state__in=[VolunteerState.PENDING, VolunteerState.VALIDATED]),
+                name="one_current_volunteer_per_email",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=VolunteerState.VALIDATED) | Q(organisation__isnull=False, validated_at__isnull=False),
+                name="validated_volunteer_has_organisation",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "signed_up_at"], name="volunteer_state_age")]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+    def get_absolute_url(self):
+        return reverse("volunteers:detail", args=[self.public_id])
+
+    @staticmethod
+    def skill_bit(kind):
+        return 1 << list(HelpKind.values).index(HelpKind(kind))
+
+    @property
+    def skill_list(self):
+        return [kind for kind in HelpKind if self.skills & self.skill_bit(kind)]
+
+    @skill_list.setter
+    def skill_list(self, kinds):
+        self.skills = sum(self.skill_bit(kind) for kind in set(kinds))
+
+    @property
+    def skill_labels(self):
+        return [kind.label for kind in self.skill_list]
+
+    @property
+    def slot_codes(self):
+        """ "0-1" for Monday afternoon: the grid's checked boxes."""
+        return [f"{day}-{period}" for day in range(len(DAYS)) for period in range(len(PERIODS)) if self.slots & slot_bit(day, period)]
+
+    @property
+    def slot_summary(self):
+        """ "Lundi matin, après-midi ; Samedi matin" """
+        days = []
+        for day, day_label in enumerate(DAYS):
+            periods = [word for period, word in enumerate(PERIOD_WORDS) if self.slots & slot_bit(day, period)]
+            if periods:
+                days.append(f"{day_label} {', '.join(periods)}")
+        return " ; ".join(days)
+
+    @property
+    def language_labels(self):
+        return [Language(code).label for code in self.languages if code in Language.values]
+
+    @property
+    def transport_labels(self):
+        return [Transport(code).label for code in self.transports if code in Transport.values]
+
+    @property
+    def is_paused(self):
+        return self.paused_since is not None
+
+    @property
+    def is_minor(self):
+        return self.age_band == AgeBand.MINOR
+
+    def activity_label(self):
+        """What the coordinators' list says of a validated volunteer (reads with_activity's annotations)."""
+        if self.state != VolunteerState.VALIDATED:
+            return self.get_state_display()
+        if self.is_paused:
+            return "En pause"
+        return "En mission" if getattr(self, "on_mission", False) else "Disponible"

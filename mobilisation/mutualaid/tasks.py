@@ -1,0 +1,30 @@
+"""Background jobs of mutual aid: reminders of sign-ups left waiting, pauses lifted, closed records erased."""
+
+import datetime
+
+from mobilisation.jobs.registry import periodic, reliable_task
+
+
+@periodic(every=datetime.timedelta(days=1))
+@reliable_task(label="Rappel des inscriptions de bénévoles en attente")
+def remind_pending_sign_ups():
+    """Each validator with sign-ups waiting for more than three days gets one e-mail a day saying how many."""
+    from .notifications import remind_pending
+
+    remind_pending()
+
+
+@periodic(every=datetime.timedelta(hours=6))
+@reliable_task(label="Fin des pauses des bénévoles arrivées à échéance")
+def lift_pauses():
+    from .services import lift_pauses as lift
+
+    lift()
+
+
+@periodic(every=datetime.timedelta(days=1))
+@reliable_task(label="Effacement des bénévoles partis ou non retenus")
+def purge_closed_volunteers():
+    from .services import purge_closed
+
+    purge_closed()
