@@ -115,7 +115,9 @@ def index(request):
 
 def _visible_or_404(request, public_id):
     return get_object_or_404(
-        Volunteer.objects.visible_to(request.user).select_related("home_commune", "organisation", "preferred_organisation", "decided_by"),
+        Volunteer.objects.visible_to(request.user)
+        .with_activity()
+        .select_related("home_commune", "organisation", "preferred_organisation", "decided_by"),
         public_id=public_id,
     )
 

@@ -25,3 +25,69 @@ def test_volunteer_sees_its_association_and_nothing_more(visit, people):
     tab.check("mot de passe")
 
     tab.expect_not_found(plans.dinan.plan.get_absolute_url(), "pas de plan")
+
+
+def test_a_visitor_signs_up_as_volunteer_the_association_validates_and_a_volunteer_pauses(visit, people):
+    """The volunteering journey (issue 11): the public sign-up and its error, the association's validation into an
+    account, and a validated volunteer's own space (availability, pause)."""
+    from django.core import mail
+
+    from mobilisation.mutualaid.demo import create_demo_volunteers
+    from mobilisation.mutualaid.models import Volunteer
+
+    create_demo_volunteers()
+    visitor = visit("visiteur-benevole")
+    page = visitor.page
+    visitor.goto("/aide/22050/")
+    visitor.click_link("Devenir bénévole à Dinan")
+    assert visitor.heading() == "Devenir bénévole à Dinan"
+    page.locator("#id_first_name").fill("Gwenaëlle")
+    page.locator("#id_last_name").fill("Riou")
+    page.locator("#id_email").fill("gwenaelle.riou@exemple.invalid")
+    page.locator("#id_phone").fill("02 61 91 00 42")
+    page.locator("#id_age_band").select_option("30-49")
+    page.get_by_label("Courses").check(force=True)
+    page.get_by_label("Aide numérique").check(force=True)
+    page.get_by_label("J’accepte que ces informations").check(force=True)
+    page.get_by_label("Je m’engage à respecter").check(force=True)
+    visitor.check("inscription")
+    visitor.click_button("Envoyer mon inscription")
+    assert "Cochez au moins un moment de la semaine où vous êtes disponible." in visitor.main_text()
+    assert page.locator("#id_first_name").input_value() == "Gwenaëlle"  # nothing typed is lost
+    visitor.check("inscription erreur")
+    page.get_by_label("Mercredi, soir (18 h – 21 h)").check(force=True)
+    page.get_by_label("Samedi, matin (8 h – 12 h)").check(force=True)
+    visitor.click_button("Envoyer mon inscription")
+    assert visitor.heading() == "Merci, votre inscription est reçue"
+    visitor.check("inscription reçue")
+    assert Volunteer.objects.get(email="gwenaelle.riou@exemple.invalid").slot_summary == "Mercredi soir ; Samedi matin"
+
+    partner = visit("partenaire-benevoles")
+    partner.log_in(people.partner)
+    assert "inscription" in partner.main_text() and "à valider" in partner.main_text()
+    partner.click_link("Bénévoles", exact=True)
+    assert partner.heading() == "Bénévoles"
+    assert "4 inscriptions à valider" in partner.main_text()  # three demo sign-ups and hers
+    partner.check("liste")
+    partner.click_link("Gwenaëlle Riou")
+    assert "Mercredi soir ; Samedi matin" in partner.main_text()
+    partner.check("inscription")
+    partner.click_button("Valider l’inscription")
+    assert "Gwenaëlle Riou est validé(e) et reçoit par courriel un lien pour créer son compte." in partner.main_text()
+    assert partner.badge() == "Disponible"
+    partner.check("validée")
+    assert mail.outbox[-1].to == ["gwenaelle.riou@exemple.invalid"] and "/personnes/invitation/" in mail.outbox[-1].body
+
+    volunteer = visit("benevole-espace")
+    volunteer.log_in(people.volunteer)
+    volunteer.click_link("Mon engagement", exact=True)
+    assert volunteer.heading() == "Mon engagement bénévole"
+    volunteer.check("espace")
+    volunteer.page.get_by_label("Jusqu’au (facultatif)").fill("2020-01-01")
+    volunteer.click_button("Me mettre en pause")
+    assert "Choisissez une date à venir." in volunteer.main_text()
+    volunteer.click_button("Me mettre en pause")
+    assert "Vous êtes en pause" in volunteer.main_text()
+    volunteer.check("en pause")
+    volunteer.click_button("Reprendre mes missions")
+    assert "Votre pause est levée" in volunteer.main_text()
