@@ -45,6 +45,15 @@ ENDPOINTS = [
     Endpoint("calls", "Appels à passer (agent du CCAS)", "/appels/", persona="social_services", expect="Prendre l’appel suivant"),
     Endpoint("campaign", "Tableau de bord d’une campagne (agent du CCAS)", "{campaign}/", persona="social_services", expect="Avancement"),
     Endpoint("journal", "Journal des accès du registre (responsable du CCAS)", "/journal/", persona="manager", expect="Journal des accès"),
+    Endpoint("volunteers", "Bénévoles d’une association (membre)", "/benevoles/", persona="partner", expect="Bénévoles"),
+    Endpoint(
+        "volunteers_waiting",
+        "Inscriptions de bénévoles à valider (membre)",
+        "/benevoles/?etat=a-valider",
+        persona="partner",
+        expect="Bénévoles",
+    ),
+    Endpoint("volunteer_sign_up", "Devenir bénévole à Dinan (visiteur)", "/benevoles/devenir-benevole/22050/", expect="Devenir bénévole"),
     Endpoint("jobs", "Tâches de fond (région)", "/taches/", persona="region", expect="Tâches de fond"),
     Endpoint("veille_region", "Chiffres de la veille, région", "/veille/", persona="region", expect="Campagnes de veille"),
     Endpoint(

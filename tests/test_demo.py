@@ -50,3 +50,20 @@ def test_the_demo_shows_help_near_home_in_dinan(settings, client):
     page = client.get("/aide/22050/").content.decode()
     assert "Courses et médicaments livrés à domicile" in page and "CCAS de Dinan (démonstration)" in page
     assert all(service.phone.as_e164.startswith("+3326191") for service in Service.objects.all())  # the fiction range
+
+
+def test_the_demo_has_volunteers_waiting_and_one_validated(settings, login):
+    """The demo association sees three sign-ups waiting at Dinan; the demo volunteer has her space; loaded once."""
+    from mobilisation.accounts.models import User
+    from mobilisation.mutualaid.models import Volunteer
+
+    settings.DEMO = True
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    assert Volunteer.objects.pending().count() == 3 and Volunteer.objects.validated().count() == 1
+    assert all(v.email.endswith("@exemple.invalid") or v.user_id for v in Volunteer.objects.all())
+    assert all(v.phone.as_e164.startswith("+3326191") for v in Volunteer.objects.all())
+    partner = User.objects.get(email__startswith="partenaire@")
+    assert "3 inscriptions à valider" in login(partner).get("/benevoles/").content.decode()
+    volunteer = User.objects.get(email__startswith="benevole@")
+    assert "Mes disponibilités" in login(volunteer).get("/benevoles/mon-espace/").content.decode()

@@ -42,6 +42,9 @@ BUDGETS = {
     "campaign": 16,
     "journal": 8,
     "jobs": 5,
+    "volunteers": 6,
+    "volunteers_waiting": 6,
+    "volunteer_sign_up": 3,
     "veille_region": 16,
     "veille_department": 12,
 }

@@ -7,7 +7,7 @@ Two runs with different seeds stack up (keys carry the seed), so a test can grow
 
 import time
 
-from . import accounts, contracts, directory, followup, plans, restrictions
+from . import accounts, contracts, directory, followup, mutualaid, plans, restrictions
 from .context import Context, bulk_session
 
 STEPS = [
@@ -17,6 +17,7 @@ STEPS = [
     ("plans d’action", plans),
     ("périodes de restriction", restrictions),
     ("registres et veille", followup),
+    ("bénévoles", mutualaid),
 ]
 
 

@@ -38,6 +38,7 @@ class Accounts:
         self.ctx = ctx
         self.password = make_password(PASSWORD)
         self.users, self.memberships = [], []
+        self.volunteers = []  # (user, organisation pk): mutualaid gives each its volunteer record
         self.joined = ctx.moment(CRISIS_START)
 
     def add(self, role, email=None, **scope):
@@ -47,6 +48,8 @@ class Accounts:
         user = User(email=email, first_name=first, last_name=last, password=self.password, date_joined=self.joined)
         self.users.append(user)
         self.memberships.append((user, Membership(role=role, **scope)))
+        if role == Role.VOLUNTEER:
+            self.volunteers.append((user, scope["organisation_id"]))
         return user
 
     def save(self):
@@ -86,6 +89,7 @@ def build(ctx):
     add_personas(ctx, accounts, contracts, organisations)
     accounts.save()
     ctx.data["team"] = team
+    ctx.data["volunteer_accounts"] = accounts.volunteers
     ctx.data["delegations"] = delegations
 
 

@@ -64,6 +64,7 @@ def build(ctx):
     for organisation in organisations:
         by_cls.setdefault(organisation.cls_pk, []).append(organisation)
     ctx.data["organisations"] = by_cls
+    ctx.data["served"] = {o.pk: codes for o, codes in zip(organisations, served, strict=True)}
     build_services(ctx, organisations, served)
 
 

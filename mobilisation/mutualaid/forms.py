@@ -150,13 +150,12 @@ class SignUpForm(AvailabilityMixin, BaseForm):
         return bool(self.data.get("website"))
 
     @property
-    def top_fields(self):
-        """The fields before the availability grid."""
-        return [self[name] for name in ["first_name", "last_name", "email", "phone", "age_band", "skills", "communes"]]
+    def identity_fields(self):
+        return [self[name] for name in ["first_name", "last_name", "email", "phone", "age_band"]]
 
     @property
-    def bottom_fields(self):
-        return [self[name] for name in ["languages", "transports", "preferred_organisation", "message", "consent", "charter"]]
+    def closing_fields(self):
+        return [self[name] for name in ["preferred_organisation", "message", "consent", "charter"]]
 
     def clean(self):
         return self.clean_availability(super().clean())

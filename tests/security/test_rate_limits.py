@@ -158,3 +158,31 @@ def test_shared_cache_is_redis_when_cache_url_is_set():
         "settings.CACHES['default']['BACKEND'], settings.CACHES['default']['LOCATION']", CACHE_URL="redis://127.0.0.1:6379/1", **dev
     )
     assert run.stdout.split() == ["django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6379/1"]
+
+
+def test_the_volunteer_sign_up_is_limited_per_address_and_stores_nothing_past_the_limit(settings):
+    from mobilisation.mutualaid.models import Volunteer
+
+    settings.RATE_LIMIT_PUBLIC_FORMS = "2/m"
+    url = reverse("volunteers:sign_up", args=["22050"])
+    client = client_at("203.0.113.9")
+
+    def sign_up(n):
+        data = {
+            "first_name": "Yann",
+            "last_name": f"Le Gall {n}",
+            "email": f"yann{n}@exemple.invalid",
+            "phone": "02 61 91 00 01",
+            "age_band": "18-29",
+            "skills": ["courses"],
+            "communes": ["22050"],
+            "slot_0_1": "on",
+            "consent": "on",
+            "charter": "on",
+        }
+        return client.post(url, data)
+
+    assert sign_up(1).status_code == 302 and sign_up(2).status_code == 302
+    assert_french_429(sign_up(3))
+    assert Volunteer.objects.count() == 2 and len(mail.outbox) == 2
+    assert client.get(url).status_code == 200  # reading the form is not counted
