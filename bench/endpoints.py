@@ -11,7 +11,7 @@ from dataclasses import dataclass
 class Endpoint:
     key: str
     label: str
-    path: str  # may hold {plan}, {person}, {campaign}: see bench.sessions.targets
+    path: str  # may hold {plan}, {person}, {campaign}, {aid_request}: see bench.sessions.targets
     persona: str | None = None  # a key of bench.dataset.accounts.PERSONAS; None: anonymous
     token: bool = False  # the API with a personal token rather than a session
     expect: str = ""  # text the answer must hold, so an error page is never measured
@@ -52,6 +52,17 @@ ENDPOINTS = [
         "/benevoles/?etat=a-valider",
         persona="partner",
         expect="Bénévoles",
+    ),
+    Endpoint("aid_queue", "Demandes d’aide à traiter (membre)", "/entraide/demandes/", persona="partner", expect="Demandes d’aide"),
+    Endpoint(
+        "aid_matching",
+        "Demande à pourvoir et bénévoles suggérés (membre)",
+        "{aid_request}/",
+        persona="partner",
+        expect="Bénévoles suggérés",
+    ),
+    Endpoint(
+        "missions", "Demandes à pourvoir près de chez moi (bénévole)", "/entraide/missions/", persona="volunteer", expect="à pourvoir"
     ),
     Endpoint("volunteer_sign_up", "Devenir bénévole à Dinan (visiteur)", "/benevoles/devenir-benevole/22050/", expect="Devenir bénévole"),
     Endpoint("jobs", "Tâches de fond (région)", "/taches/", persona="region", expect="Tâches de fond"),

@@ -35,7 +35,18 @@ def targets():
     plan = Plan.objects.filter(cls__memberships__user=coordinator).order_by("pk").first()
     person = Person.objects.visible_to(agent).registered().order_by("pk").first()
     campaign = Campaign.objects.visible_to(agent).running().order_by("pk").first()
+    from mobilisation.mutualaid.enums import RequestState
+    from mobilisation.mutualaid.models import AidRequest
+
+    partner = User.objects.get(email=PERSONAS["partner"])
+    aid_request = (
+        AidRequest.objects.visible_to(partner)
+        .filter(state=RequestState.QUALIFIED, organisation__in=partner.scope.organisation_ids)
+        .order_by("pk")
+        .first()
+    )
     return {
+        "aid_request": aid_request.get_absolute_url().rstrip("/") if aid_request else "",
         "plan": plan.get_absolute_url().rstrip("/") if plan else "",
         "person": person.get_absolute_url().rstrip("/") if person else "",
         "campaign": campaign.get_absolute_url().rstrip("/") if campaign else "",

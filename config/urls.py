@@ -18,6 +18,7 @@ urlpatterns = [
     path("personnes/", include((people_urlpatterns, "people"))),
     path("registre/", include("mobilisation.followup.urls")),
     path("benevoles/", include("mobilisation.mutualaid.urls")),
+    path("entraide/", include("mobilisation.mutualaid.request_urls")),
     path("appels/", include((call_urlpatterns, "calls"))),
     path("veille/", include((figure_urlpatterns, "veille"))),
     path("journal/", include("mobilisation.audit.urls")),

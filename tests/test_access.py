@@ -65,6 +65,8 @@ EXPECTED_PUBLIC = {
     "volunteers:start",
     "volunteers:sign_up",
     "volunteers:thanks",
+    "aid:ask",
+    "aid:asked",
 }
 
 

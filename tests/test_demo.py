@@ -67,3 +67,8 @@ def test_the_demo_has_volunteers_waiting_and_one_validated(settings, login):
     assert "3 inscriptions à valider" in login(partner).get("/benevoles/").content.decode()
     volunteer = User.objects.get(email__startswith="benevole@")
     assert "Mes disponibilités" in login(volunteer).get("/benevoles/mon-espace/").content.decode()
+    from mobilisation.mutualaid.models import AidRequest
+
+    assert AidRequest.objects.count() == 3
+    missions = login(volunteer).get("/entraide/missions/").content.decode()
+    assert missions.count(">Je m’en charge<") == 2 and "Jaouen" not in missions  # no name before taking a request

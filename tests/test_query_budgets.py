@@ -45,6 +45,9 @@ BUDGETS = {
     "volunteers": 6,
     "volunteers_waiting": 6,
     "volunteer_sign_up": 3,
+    "aid_queue": 6,
+    "aid_matching": 12,
+    "missions": 10,
     "veille_region": 16,
     "veille_department": 12,
 }

@@ -1,10 +1,21 @@
-"""Volunteers: each volunteer account of the run gets its validated record (some paused), and every association
-has sign-ups waiting in the communes it serves, a few of them for long."""
+"""Volunteers and requests for help: each volunteer account of the run gets its validated record (some paused), every
+association has sign-ups waiting in the communes it serves, and requests in every state, the held ones given to its
+volunteers."""
 
 import datetime
 
-from mobilisation.mutualaid.enums import ALL_SLOTS, AgeBand, HelpKind, Language, Transport, VolunteerState
-from mobilisation.mutualaid.models import Volunteer
+from mobilisation.mutualaid.enums import (
+    ALL_SLOTS,
+    AgeBand,
+    HelpKind,
+    Language,
+    RequestSource,
+    RequestState,
+    Transport,
+    Urgency,
+    VolunteerState,
+)
+from mobilisation.mutualaid.models import AidRequest, Volunteer
 
 from .people import email_part, fiction_phone, full_name
 
@@ -73,3 +84,67 @@ def build(ctx):
                 communes.append(codes)
     volunteers = ctx.insert(volunteers)
     ctx.link(Volunteer.communes.field, [(v.pk, code) for v, codes in zip(volunteers, communes, strict=True) for code in codes])
+    by_organisation = {}
+    for volunteer in volunteers:
+        if volunteer.state == VolunteerState.VALIDATED:
+            by_organisation.setdefault(volunteer.organisation_id, []).append(volunteer)
+    build_requests(ctx, by_organisation)
+
+
+REQUESTS_PER_ASSOCIATION = (5, 25)
+STATE_WEIGHTS = [
+    (RequestState.NEW, 2),
+    (RequestState.QUALIFIED, 3),
+    (RequestState.ASSIGNED, 2),
+    (RequestState.UNDER_WAY, 1),
+    (RequestState.DONE, 10),
+    (RequestState.CANCELLED, 1),
+]
+
+
+def build_requests(ctx, volunteers_by_organisation):
+    """Requests for help at every association's communes, in every state; the held ones given to its volunteers."""
+    requests = []
+    for organisations in ctx.data["organisations"].values():
+        for organisation in organisations:
+            if organisation.kind != "association":
+                continue
+            codes = ctx.data["served"][organisation.pk]
+            own = volunteers_by_organisation.get(organisation.pk, [])
+            for _ in range(ctx.rng.randint(*REQUESTS_PER_ASSOCIATION)):
+                state = ctx.weighted(STATE_WEIGHTS)
+                if state in (RequestState.ASSIGNED, RequestState.UNDER_WAY, RequestState.DONE) and not own:
+                    state = RequestState.QUALIFIED
+                day = ctx.day()
+                created = ctx.moment(day)
+                first, last = full_name(ctx)
+                urgency = ctx.rng.choice(Urgency.values)
+                request = AidRequest(
+                    public_id=ctx.uuid(),
+                    kind=ctx.rng.choice(HelpKind.values),
+                    urgency=urgency,
+                    wanted_from=day,
+                    wanted_until=day + datetime.timedelta(days=ctx.rng.randint(0, 7)),
+                    periods=ctx.rng.randint(0, 7),
+                    commune_id=ctx.rng.choice(codes),
+                    first_name=first,
+                    last_name=last,
+                    phone=fiction_phone(ctx),
+                    address=f"{ctx.rng.randint(1, 80)} rue de l’Église",
+                    source=ctx.rng.choice(RequestSource.values),
+                    consent_at=created,
+                    state=state,
+                    organisation_id=None if state == RequestState.NEW else organisation.pk,
+                    created_at=created,
+                    updated_at=created,
+                )
+                if state in (RequestState.ASSIGNED, RequestState.UNDER_WAY, RequestState.DONE):
+                    request.volunteer_id = ctx.rng.choice(own).pk
+                    request.assigned_at = created + datetime.timedelta(hours=2)
+                    request.act_by = request.assigned_at + datetime.timedelta(hours=12)
+                if state == RequestState.DONE:
+                    request.done_at = request.assigned_at + datetime.timedelta(hours=20)
+                    request.fulfilment = "partielle" if ctx.chance(0.1) else "complete"
+                    request.delivery_note = "Aide apportée."
+                requests.append(request)
+    ctx.insert(requests)

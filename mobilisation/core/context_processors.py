@@ -9,6 +9,7 @@ from mobilisation.accounts.enums import ARS_ROLES, CLS_ROLES, INSTRUCTING_ROLES,
 from mobilisation.accounts.perms import Grants
 from mobilisation.audit.models import reads_journal
 from mobilisation.followup.models import Campaign, register_scope
+from mobilisation.mutualaid.models import Volunteer
 
 
 @functools.cache
@@ -45,8 +46,11 @@ def navigation_for(user):
         elif Role.VOLUNTEER in scope.roles and Campaign.objects.visible_to(user).running().exists():
             items.append(("Appels", reverse("calls:index")))
         if user.is_superuser or user.has_role(Role.PARTNER_MEMBER, *SOCIAL_SERVICES_ROLES):
+            items.append(("Demandes d’aide", reverse("aid:requests")))
             items.append(("Bénévoles", reverse("volunteers:index")))
         elif Role.VOLUNTEER in scope.roles:
+            if Volunteer.objects.filter(user=user).validated().exists():  # a sign-up validated, not an invitation
+                items.append(("Missions d’entraide", reverse("aid:missions")))
             items.append(("Mon engagement", reverse("volunteers:my_space")))
         if user.is_superuser or user.has_role(*ARS_ROLES, *CLS_ROLES):
             items.append(("Chiffres de la veille", reverse("veille:figures")))

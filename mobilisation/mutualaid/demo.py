@@ -1,5 +1,6 @@
-"""Volunteers of the demo (DEMO=1 only): the demo volunteer's own record, validated by the demo association, and
-three sign-ups waiting at Dinan for the association or the CCAS to answer. Fictitious people: phones in the range
+"""Volunteers and requests for help of the demo (DEMO=1 only): the demo volunteer's own record, validated by the demo
+association, three sign-ups waiting at Dinan for the association or the CCAS to answer, and three requests at Dinan
+(one to qualify, two for the association's volunteers to take). Fictitious people: phones in the range
 ARCEP keeps for fiction (02 61 91 …), e-mails in exemple.invalid."""
 
 import datetime
@@ -12,8 +13,10 @@ from mobilisation.accounts.models import User
 from mobilisation.directory.models import Organisation
 from mobilisation.territories.models import Commune
 
-from .enums import AgeBand, HelpKind, VolunteerState, slot_bit
-from .models import Volunteer
+from . import help_requests
+from .enums import AgeBand, HelpKind, RequestSource, RequestState, VolunteerState, slot_bit
+from .forms import URGENCY_DAYS
+from .models import AidRequest, Volunteer
 
 DINAN = "22050"
 WEEKDAY_AFTERNOONS = sum(slot_bit(day, 1) for day in range(5))
@@ -81,5 +84,60 @@ def create_demo_volunteers():
         volunteer.skill_list = [HelpKind.SOCIAL_CONTACT, HelpKind.SHOPPING]
         volunteer.save()
         volunteer.communes.set(nearby)
+        created += 1
+    return created
+
+
+REQUESTS = [
+    # kind, urgency, first name, last name, address, state, details
+    (HelpKind.SHOPPING, "48h", "Marie", "Jaouen", "3 rue de la Poissonnerie", RequestState.NEW, "Pain, lait, fruits de saison."),
+    (
+        HelpKind.MEDICINE,
+        "aujourdhui",
+        "Jean",
+        "Le Bihan",
+        "12 place des Cordeliers",
+        RequestState.QUALIFIED,
+        "Ordonnance à la pharmacie du centre.",
+    ),
+    (HelpKind.SOCIAL_CONTACT, "semaine", "Anne", "Guillou", "5 rue du Jerzual", RequestState.QUALIFIED, "Un appel en fin d’après-midi."),
+]
+
+
+def create_demo_requests():
+    """Idempotent: three requests at Dinan, one new (to qualify), two to fill by the demo association's volunteers."""
+    assert settings.DEMO, "demo requests are for DEMO=1 only"
+    organisation = Organisation.objects.filter(name=DEMO_ORGANISATION).first()
+    today = timezone.localdate()
+    created = 0
+    for index, (kind, urgency, first, last, address, state, details) in enumerate(REQUESTS):
+        if AidRequest.objects.filter(first_name=first, last_name=last, commune=DINAN).exists():
+            continue
+        request = help_requests.receive(
+            data={
+                "kind": kind,
+                "urgency": urgency,
+                "details": details,
+                "wanted_from": today,
+                "wanted_until": today + datetime.timedelta(days=URGENCY_DAYS[urgency]),
+                "first_name": first,
+                "last_name": last,
+                "phone": f"+33261910{820 + index:03d}",
+                "address": address,
+            },
+            commune=Commune.objects.get(insee_code=DINAN),
+            source=RequestSource.PORTAL,
+        )
+        if state == RequestState.QUALIFIED and organisation is not None:
+            help_requests.qualify(
+                request=request,
+                organisation=organisation,
+                by=None,
+                urgency=urgency,
+                wanted_from=request.wanted_from,
+                wanted_until=request.wanted_until,
+                periods=0,
+                details=details,
+            )
         created += 1
     return created

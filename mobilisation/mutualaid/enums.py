@@ -68,3 +68,51 @@ ALL_SLOTS = (1 << (len(DAYS) * len(PERIODS))) - 1
 
 def slot_bit(day, period):
     return 1 << (day * len(PERIODS) + period)
+
+
+class RequestState(models.TextChoices):
+    NEW = "nouvelle", "Nouvelle"
+    QUALIFIED = "a-pourvoir", "À pourvoir"
+    ASSIGNED = "attribuee", "Attribuée"
+    UNDER_WAY = "en-cours", "En cours"
+    DONE = "faite", "Faite"
+    CANCELLED = "annulee", "Annulée"
+
+
+OPEN_REQUEST_STATES = (RequestState.NEW, RequestState.QUALIFIED, RequestState.ASSIGNED, RequestState.UNDER_WAY)
+HELD_REQUEST_STATES = (RequestState.ASSIGNED, RequestState.UNDER_WAY)
+
+
+class Urgency(models.TextChoices):
+    TODAY = "aujourdhui", "Aujourd’hui"
+    SOON = "48h", "Sous 48 heures"
+    WEEK = "semaine", "Dans la semaine"
+
+
+class RequestSource(models.TextChoices):
+    PORTAL = "portail", "Portail (la personne ou un proche)"
+    HOTLINE = "numero-vert", "Numéro vert"
+    FOLLOWUP = "veille", "Appel de veille du CCAS"
+    AGENT = "accueil", "Accueil ou téléphone de l’organisation"
+
+
+class Requester(models.TextChoices):
+    SELF = "la-personne", "La personne elle-même"
+    RELATIVE = "un-proche", "Un proche (famille, voisin)"
+
+
+class Fulfilment(models.TextChoices):
+    FULL = "complete", "Entièrement"
+    PARTIAL = "partielle", "En partie"
+
+
+class RequestAction(models.TextChoices):
+    CREATED = "creee", "Demande reçue"
+    QUALIFIED = "qualifiee", "Qualifiée, à pourvoir"
+    ASSIGNED = "attribuee", "Attribuée"
+    CLAIMED = "prise", "Prise par le bénévole"
+    STARTED = "commencee", "Commencée"
+    DONE = "faite", "Faite"
+    RELEASED = "rendue", "Rendue par le bénévole"
+    TIMED_OUT = "expiree", "Revenue dans la file, faute d’action à temps"
+    CANCELLED = "annulee", "Annulée"

@@ -1,5 +1,7 @@
 """The volunteer's sign-up and availability, and the validators' decision."""
 
+import datetime
+
 from django import forms
 from django.utils import timezone
 from phonenumber_field.formfields import PhoneNumberField
@@ -8,8 +10,8 @@ from mobilisation.core.forms import BaseForm, ModelMultipleChoiceField
 from mobilisation.directory.models import Organisation
 from mobilisation.territories.models import Commune
 
-from .enums import DAYS, PERIODS, AgeBand, HelpKind, Language, RefusalReason, Transport, slot_bit
-from .models import MAX_COMMUNES
+from .enums import DAYS, PERIODS, AgeBand, Fulfilment, HelpKind, Language, RefusalReason, Requester, Transport, Urgency, slot_bit
+from .models import MAX_COMMUNES, Volunteer
 
 PHONE_MESSAGE = "Saisissez un numéro de téléphone valide, par exemple 02 96 39 00 00 ou 06 12 34 56 78."
 
@@ -208,3 +210,173 @@ class RefusalForm(BaseForm):
         choices=[("", "Choisir")] + RefusalReason.choices,
         error_messages={"required": "Choisissez le motif."},
     )
+
+
+# Requests for help ------------------------------------------------------------------------------------------------
+
+URGENCY_DAYS = {Urgency.TODAY: 0, Urgency.SOON: 2, Urgency.WEEK: 7}
+
+
+def periods_field():
+    return forms.MultipleChoiceField(
+        label="À quel moment de la journée ?",
+        choices=[(str(index), label) for index, (_code, label) in enumerate(PERIODS)],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Sans case cochée : à tout moment.",
+    )
+
+
+def periods_bits(values):
+    return sum(1 << int(value) for value in values)
+
+
+class AidRequestForm(BaseForm):
+    """A request for help, from the person or a relative (the portal), or typed by an agent."""
+
+    kind = forms.ChoiceField(label="De quelle aide avez-vous besoin ?", choices=HelpKind.choices, widget=forms.RadioSelect)
+    details = forms.CharField(
+        label="Précisions (facultatif)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Par exemple : la liste des courses, la pharmacie habituelle. N’écrivez rien sur l’état de santé.",
+    )
+    urgency = forms.ChoiceField(label="Pour quand ?", choices=Urgency.choices, widget=forms.RadioSelect, initial=Urgency.SOON)
+    periods = periods_field()
+    requester = forms.ChoiceField(
+        label="Qui fait la demande ?", choices=Requester.choices, widget=forms.RadioSelect, initial=Requester.SELF
+    )
+    requester_name = forms.CharField(label="Votre nom, si vous êtes un proche (facultatif)", max_length=100, required=False)
+    first_name = forms.CharField(label="Prénom de la personne à aider", max_length=100)
+    last_name = forms.CharField(label="Nom de la personne à aider", max_length=100)
+    phone = PhoneNumberField(
+        label="Téléphone pour la joindre",
+        region="FR",
+        help_text="Par exemple 02 96 39 00 00.",
+        error_messages={"invalid": PHONE_MESSAGE},
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    address = forms.CharField(
+        label="Adresse",
+        max_length=200,
+        help_text="Numéro, rue, et complément utile (étage, code).",
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    email = forms.EmailField(
+        label="Adresse électronique pour être prévenu (facultatif)",
+        max_length=254,
+        required=False,
+        error_messages={"invalid": "Saisissez une adresse électronique valide, par exemple nom@domaine.fr."},
+    )
+    consent = forms.BooleanField(
+        label="La personne à aider accepte que ces informations soient transmises à l’association ou au CCAS qui organise "
+        "l’aide, et au bénévole qui s’en charge le temps de la mission.",
+        error_messages={"required": "Cet accord est nécessaire pour organiser l’aide."},
+    )
+    website = forms.CharField(label="Ne pas remplir", required=False, max_length=200)
+
+    @property
+    def is_robot(self):
+        return bool(self.data.get("website"))
+
+    def request_data(self, today=None):
+        """The fields of the AidRequest to create."""
+        today = today or timezone.localdate()
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "details": data["details"].strip(),
+            "urgency": data["urgency"],
+            "wanted_from": today,
+            "wanted_until": today + datetime.timedelta(days=URGENCY_DAYS[data["urgency"]]),
+            "periods": periods_bits(data["periods"]),
+            "requester": data["requester"],
+            "requester_name": data["requester_name"].strip(),
+            "first_name": data["first_name"].strip(),
+            "last_name": data["last_name"].strip(),
+            "phone": data["phone"],
+            "address": data["address"].strip(),
+            "email": data["email"].strip().lower(),
+        }
+
+
+class QualifyForm(BaseForm):
+    organisation = forms.ModelChoiceField(
+        label="Organisation qui organise l’aide",
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": "Cette organisation n’est pas proposée."},
+    )
+    urgency = forms.ChoiceField(label="Urgence", choices=Urgency.choices)
+    wanted_from = forms.DateField(
+        label="À partir du",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Saisissez une date valide."},
+    )
+    wanted_until = forms.DateField(
+        label="Au plus tard le",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Saisissez une date valide."},
+    )
+    periods = periods_field()
+    details = forms.CharField(label="Précisions pour le bénévole", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, organisations, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.initial.update(
+            organisation=request.organisation_id or organisations.values_list("pk", flat=True).first(),
+            urgency=request.urgency,
+            wanted_from=request.wanted_from,
+            wanted_until=request.wanted_until,
+            periods=[str(index) for index in range(len(PERIODS)) if request.periods & (1 << index)],
+            details=request.details,
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("wanted_from"), cleaned.get("wanted_until")
+        if start and end and end < start:
+            self.add_error("wanted_until", "La date limite précède la date de début.")
+        return cleaned
+
+
+class AssignForm(BaseForm):
+    volunteer = forms.ModelChoiceField(
+        label="Bénévole",
+        queryset=Volunteer.objects.none(),
+        error_messages={"required": "Choisissez un bénévole.", "invalid_choice": "Ce bénévole n’est pas disponible pour cette demande."},
+    )
+
+    def __init__(self, *args, volunteers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["volunteer"].queryset = volunteers
+
+
+class CancelForm(BaseForm):
+    reason = forms.CharField(
+        label="Motif de l’annulation", max_length=200, error_messages={"required": "Indiquez le motif de l’annulation."}
+    )
+
+
+class DeliveryForm(BaseForm):
+    fulfilment = forms.ChoiceField(
+        label="L’aide a été apportée", choices=Fulfilment.choices, widget=forms.RadioSelect, initial=Fulfilment.FULL
+    )
+    note = forms.CharField(
+        label="Ce que vous avez fait",
+        max_length=300,
+        help_text="Par exemple : courses livrées, 32 € avancés et remboursés. Rien sur la santé de la personne.",
+        error_messages={"required": "Dites en quelques mots ce que vous avez fait."},
+    )
+    done_at = forms.DateTimeField(
+        label="Quand",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+        error_messages={"required": "Indiquez quand l’aide a été apportée.", "invalid": "Saisissez une date et une heure valides."},
+    )
+
+
+class ReleaseForm(BaseForm):
+    reason = forms.CharField(label="Pourquoi (facultatif, dit à l’organisation)", max_length=200, required=False)

@@ -22,7 +22,26 @@ from mobilisation.core.models import PublicIdModel
 from mobilisation.directory.models import Organisation, OrganisationKind
 from mobilisation.territories.models import Commune
 
-from .enums import DAYS, PERIOD_WORDS, PERIODS, AgeBand, HelpKind, Language, RefusalReason, Transport, VolunteerState, slot_bit
+from .enums import (
+    DAYS,
+    HELD_REQUEST_STATES,
+    OPEN_REQUEST_STATES,
+    PERIOD_WORDS,
+    PERIODS,
+    AgeBand,
+    Fulfilment,
+    HelpKind,
+    Language,
+    RefusalReason,
+    RequestAction,
+    Requester,
+    RequestSource,
+    RequestState,
+    Transport,
+    Urgency,
+    VolunteerState,
+    slot_bit,
+)
 
 # A validated volunteer without a mission for this long is "idle" on the coordinators' list.
 IDLE_AFTER = datetime.timedelta(days=14)
@@ -222,3 +241,150 @@ class Volunteer(PublicIdModel):
         if self.is_paused:
             return "En pause"
         return "En mission" if getattr(self, "on_mission", False) else "Disponible"
+
+
+# Requests for help ------------------------------------------------------------------------------------------------
+
+# How long an assigned volunteer has to start before the request goes back to the queue (tasks.return_stale_requests).
+ACT_WITHIN = {
+    Urgency.TODAY: datetime.timedelta(hours=3),
+    Urgency.SOON: datetime.timedelta(hours=12),
+    Urgency.WEEK: datetime.timedelta(hours=48),
+}
+# A request under way not done by the end of its window (plus this) goes back to the queue too.
+GRACE_AFTER_WINDOW = datetime.timedelta(days=1)
+
+
+class AidRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Social services: the requests of their communes. Partner members: those their organisation handles, and the
+        new ones in the communes it serves. Volunteers see their missions through for_volunteer, never this list."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        condition = Q(pk__in=[])
+        organisations = user.scope.organisation_ids_for(Role.PARTNER_MEMBER)
+        if organisations:
+            served = Commune.objects.filter(organisations__in=organisations).values("insee_code")
+            condition |= Q(organisation__in=organisations) | Q(state=RequestState.NEW, commune__in=served)
+        communes = social_services_communes(user)
+        if communes:
+            condition |= Q(commune__in=communes)
+        if condition == Q(pk__in=[]):
+            return self.none()
+        return self.filter(condition)
+
+    def open(self):
+        return self.filter(state__in=OPEN_REQUEST_STATES)
+
+    def claimable_by(self, volunteer):
+        """What a volunteer may take: requests to fill of their organisation, in the communes where they act."""
+        return self.filter(
+            state=RequestState.QUALIFIED,
+            volunteer__isnull=True,
+            organisation=volunteer.organisation_id,
+            commune__in=volunteer.communes.values("insee_code"),
+        )
+
+    def held_by(self, volunteer):
+        return self.filter(volunteer=volunteer, state__in=HELD_REQUEST_STATES)
+
+
+class AidRequest(PublicIdModel):
+    """A request for help: what, when, where and for whom; handled by an organisation (or the CCAS), done by a volunteer."""
+
+    kind = models.CharField("aide demandée", max_length=15, choices=HelpKind.choices)
+    details = models.TextField("précisions", max_length=500, blank=True)
+    urgency = models.CharField("urgence", max_length=10, choices=Urgency.choices, default=Urgency.SOON)
+    wanted_from = models.DateField("à partir du")
+    wanted_until = models.DateField("au plus tard le")
+    periods = models.PositiveSmallIntegerField("moments de la journée", default=0)  # bits of enums.PERIODS; 0: any
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="aid_requests", verbose_name="commune")
+    first_name = models.CharField("prénom", max_length=100)
+    last_name = models.CharField("nom", max_length=100)
+    phone = PhoneNumberField("téléphone")
+    address = models.CharField("adresse", max_length=200)
+    email = models.EmailField("adresse électronique", blank=True)
+    requester = models.CharField("demandée par", max_length=12, choices=Requester.choices, default=Requester.SELF)
+    requester_name = models.CharField("nom du proche", max_length=100, blank=True)
+    source = models.CharField("origine", max_length=12, choices=RequestSource.choices)
+    consent_at = models.DateTimeField("consentement donné le")
+    state = models.CharField("état", max_length=12, choices=RequestState.choices, default=RequestState.NEW)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="aid_requests", verbose_name="organisation"
+    )
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.SET_NULL, null=True, blank=True, related_name="aid_requests", verbose_name="bénévole"
+    )
+    assigned_at = models.DateTimeField("attribuée le", null=True, blank=True)
+    act_by = models.DateTimeField("à commencer avant", null=True, blank=True)
+    started_at = models.DateTimeField("commencée le", null=True, blank=True)
+    done_at = models.DateTimeField("faite le", null=True, blank=True)
+    fulfilment = models.CharField("réalisation", max_length=10, choices=Fulfilment.choices, blank=True)
+    delivery_note = models.CharField("ce qui a été fait", max_length=300, blank=True)
+    # The register's person, for the CCAS only (a request from a veille call): never shown to a volunteer.
+    followup_person = models.ForeignKey(
+        "followup.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="personne du registre"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="saisie par"
+    )
+
+    objects = AidRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "demande d’aide"
+        verbose_name_plural = "demandes d’aide"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(wanted_until__gte=F("wanted_from")), name="aid_request_window_in_order"),
+            models.CheckConstraint(
+                condition=~Q(state__in=HELD_REQUEST_STATES) | Q(volunteer__isnull=False), name="held_aid_request_has_volunteer"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "state", "commune"], name="aid_request_queue"),
+            models.Index(fields=["commune", "state"], name="aid_request_commune"),
+            models.Index(fields=["volunteer", "state"], name="aid_request_volunteer"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.commune_id}"
+
+    def get_absolute_url(self):
+        return reverse("aid:request", args=[self.public_id])
+
+    @property
+    def period_labels(self):
+        return [word for index, word in enumerate(PERIOD_WORDS) if self.periods & (1 << index)] or ["à tout moment"]
+
+    @property
+    def window_slots(self):
+        """The weekly slots (enums.slot_bit) the request's window covers: whom its time suits."""
+        periods = [index for index in range(len(PERIODS)) if not self.periods or self.periods & (1 << index)]
+        days = {
+            (self.wanted_from + datetime.timedelta(days=n)).weekday()
+            for n in range(min(7, (self.wanted_until - self.wanted_from).days + 1))
+        }
+        return sum(slot_bit(day, period) for day in days for period in periods)
+
+    @property
+    def is_held(self):
+        return self.state in HELD_REQUEST_STATES
+
+
+class AidRequestEvent(models.Model):
+    """The trace of a request: each step, who did it, when."""
+
+    request = models.ForeignKey(AidRequest, on_delete=models.CASCADE, related_name="events", verbose_name="demande")
+    action = models.CharField("étape", max_length=12, choices=RequestAction.choices)
+    at = models.DateTimeField("le", default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="par")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="bénévole")
+    note = models.CharField("précision", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "étape d’une demande d’aide"
+        verbose_name_plural = "étapes des demandes d’aide"
+        ordering = ["at", "pk"]

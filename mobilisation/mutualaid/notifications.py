@@ -59,3 +59,49 @@ def remind_pending(now=None):
                 )
                 sent += 1
     return sent
+
+
+def _organisation_recipients(organisation, commune):
+    """The members of the organisation; for a CCAS or CIAS, the social services of the commune too."""
+    from mobilisation.accounts.models import Membership
+    from mobilisation.directory.models import OrganisationKind
+
+    condition = Q(role=Role.PARTNER_MEMBER, organisation=organisation)
+    if organisation.kind in (OrganisationKind.CCAS, OrganisationKind.CIAS):
+        condition |= Q(role__in=SOCIAL_SERVICES_ROLES, commune=commune.pk) | Q(role__in=SOCIAL_SERVICES_ROLES, epci=commune.epci_id)
+    return Membership.objects.active().filter(condition, user__is_active=True).values_list("user__email", flat=True)
+
+
+ORGANISATION_SUBJECTS = {
+    "released": "Une demande d’aide est rendue par son bénévole",
+    "timed_out": "Une demande d’aide revient dans la file",
+}
+
+
+def tell_organisation(request, template):
+    """A request back in the queue: the organisation that handles it is told (no name: the link leads to it)."""
+    if request.organisation_id is None:
+        return None
+    body = render_to_string(
+        f"mutualaid/email/request_{template}.txt", {"request": request, "link": absolute_url(request.get_absolute_url())}
+    )
+    return send_later(
+        recipients=_organisation_recipients(request.organisation, request.commune), subject=ORGANISATION_SUBJECTS[template], body=body
+    )
+
+
+def tell_volunteer_of_mission(volunteer, request):
+    body = render_to_string(
+        "mutualaid/email/mission.txt", {"request": request, "link": absolute_url(reverse("aid:mission", args=[request.public_id]))}
+    )
+    return send_later(
+        recipients=[volunteer.user.email] if volunteer.user_id else [], subject="Une mission d’entraide vous est confiée", body=body
+    )
+
+
+def tell_requester(request):
+    """The help was brought: the requester is told, if they left an address."""
+    if not request.email:
+        return None
+    body = render_to_string("mutualaid/email/request_done.txt", {"request": request})
+    return send_later(recipients=[request.email], subject="Votre demande d’aide a été réalisée", body=body)

@@ -28,3 +28,12 @@ def purge_closed_volunteers():
     from .services import purge_closed
 
     purge_closed()
+
+
+@periodic(every=datetime.timedelta(minutes=10))
+@reliable_task(label="Retour dans la file des demandes d’aide laissées sans suite")
+def return_stale_requests():
+    """Requests whose volunteer did not start in time, or did not finish by the end of their window."""
+    from .help_requests import return_stale
+
+    return_stale()

@@ -45,8 +45,12 @@ def read_csv(path: Path):
         return list(csv.DictReader(handle))
 
 
+# Bumped when the loader derives something new from the same files (2: the neighbours of each commune).
+LOADER_VERSION = "2"
+
+
 def fingerprint(paths):
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(LOADER_VERSION.encode())
     for path in paths:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -164,6 +168,7 @@ def load_territories(*, force=False) -> LoadReport:
                 )
             )
     report.loaded["contours"] = upsert(Boundary, boundaries, ["level", "code"])
+    report.loaded["paires de communes limitrophes"] = load_neighbours(BRETAGNE / "communes.geojson")
 
     offices = read_csv(DATA_DIR / "ars" / "implantations.csv")
     for row in offices:
@@ -176,6 +181,36 @@ def load_territories(*, force=False) -> LoadReport:
 
     DataSource.objects.update_or_create(name="territoires", defaults={"sha256": digest, "rows": sum(report.loaded.values())})
     return report
+
+
+def neighbours(collection):
+    """{(code, code)} of communes sharing at least one vertex of their boundaries (the simplified contours keep the
+    shared borders vertex for vertex), each pair once, the smaller code first."""
+    owners = {}
+    for feature in collection["features"]:
+        code = feature["properties"]["code_insee"]
+        geometry = feature["geometry"]
+        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        for polygon in polygons:
+            for ring in polygon:
+                for x, y in ring:
+                    owners.setdefault((round(x, 5), round(y, 5)), set()).add(code)
+    pairs = set()
+    for codes in owners.values():
+        if len(codes) > 1:
+            ordered = sorted(codes)
+            pairs.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :])
+    return pairs
+
+
+def load_neighbours(path):
+    pairs = neighbours(json.loads(path.read_text(encoding="utf-8")))
+    through = Commune.neighbours.through
+    through.objects.all().delete()
+    rows = [through(from_commune_id=a, to_commune_id=b) for a, b in pairs]
+    rows += [through(from_commune_id=b, to_commune_id=a) for a, b in pairs]
+    through.objects.bulk_create(rows, batch_size=1000)
+    return len(pairs)
 
 
 # INSEE figures per commune (data/bretagne/insee/README.md): census 2022 in the 2025 geography, Filosofi 2021 in

@@ -161,6 +161,9 @@ class Commune(models.Model):
     longitude = models.DecimalField("longitude du centre", max_digits=8, decimal_places=5)
     former_codes = models.CharField("anciens codes INSEE", max_length=200, blank=True)
     search_name = models.CharField(max_length=100, editable=False, db_index=True)
+    # Communes sharing a border, found in the boundaries (loaders.neighbours): where a volunteer of the next village
+    # can help. Islands have none.
+    neighbours = models.ManyToManyField("self", symmetrical=True, blank=True, verbose_name="communes limitrophes")
 
     objects = CommuneQuerySet.as_manager()
 

@@ -91,3 +91,98 @@ def test_a_visitor_signs_up_as_volunteer_the_association_validates_and_a_volunte
     volunteer.check("en pause")
     volunteer.click_button("Reprendre mes missions")
     assert "Votre pause est levée" in volunteer.main_text()
+
+
+def test_a_visitor_asks_for_shopping_a_volunteer_takes_it_before_another_and_delivers(visit, people):
+    """Mutual aid in the browser (issue 11): the public request and its error, the association's qualification and
+    suggestions, two volunteers claiming it (the second fails cleanly), the contact shown once taken, the delivery."""
+    from django.utils import timezone
+
+    from mobilisation.accounts.enums import Role
+    from mobilisation.accounts.models import Membership, User
+    from mobilisation.mutualaid.demo import create_demo_volunteers
+    from mobilisation.mutualaid.enums import VolunteerState
+    from mobilisation.mutualaid.models import AidRequest, Volunteer
+
+    from ..factories import PASSWORD
+    from ..utils import second_factor_device
+
+    create_demo_volunteers()
+    lena = Volunteer.objects.get(user=people.volunteer)
+    other_user = User.objects.create_user("erwan.benevole@exemple.invalid", PASSWORD, first_name="Erwan", last_name="Tanguy")
+    Membership.objects.create(user=other_user, role=Role.VOLUNTEER, organisation=lena.organisation)
+    second_factor_device(other_user)
+    erwan = Volunteer.objects.create(
+        first_name="Erwan",
+        last_name="Tanguy",
+        email=other_user.email,
+        phone="+33261910830",
+        age_band="30-49",
+        home_commune_id="22050",
+        skills=1,
+        slots=lena.slots,
+        consent_at=timezone.now(),
+        state=VolunteerState.VALIDATED,
+        organisation=lena.organisation,
+        validated_at=timezone.now(),
+        user=other_user,
+    )
+    erwan.communes.set(["22050"])
+
+    visitor = visit("visiteur-demande")
+    page = visitor.page
+    visitor.goto("/aide/22050/")
+    visitor.click_link("Demander de l’aide en ligne")
+    assert visitor.heading() == "Demander de l’aide à Dinan"
+    page.get_by_label("Courses", exact=True).check(force=True)
+    page.locator("#id_details").fill("Pain, lait, fruits.")
+    page.get_by_label("Un proche (famille, voisin)").check(force=True)
+    page.locator("#id_requester_name").fill("Anne Jaouen")
+    page.locator("#id_first_name").fill("Marie")
+    page.locator("#id_last_name").fill("Jaouen")
+    page.locator("#id_address").fill("3 rue de la Poissonnerie")
+    page.get_by_label("La personne à aider accepte").check(force=True)
+    visitor.check("demande")
+    visitor.click_button("Envoyer la demande")
+    assert "Ce champ est obligatoire." in visitor.main_text() and page.locator("#id_first_name").input_value() == "Marie"
+    visitor.check("demande erreur")
+    page.locator("#id_phone").fill("02 61 91 00 77")
+    visitor.click_button("Envoyer la demande")
+    assert visitor.heading() == "Votre demande d’aide est envoyée"
+    visitor.check("demande envoyee")
+
+    partner = visit("partenaire-demandes")
+    partner.log_in(people.partner)
+    partner.click_link("Demandes d’aide", exact=True)
+    assert "Marie Jaouen" in partner.main_text()
+    partner.check("file")
+    partner.click_link("Courses")
+    partner.check("demande nouvelle")
+    partner.click_button("Mettre à pourvoir")
+    assert "La demande est à pourvoir" in partner.main_text()
+    text = partner.main_text()
+    assert "Lena Bénévole" in text and "Erwan Tanguy" in text and "agit dans la commune" in text
+    partner.check("suggestions")
+
+    first, second = visit("benevole-mission"), visit("autre-benevole")
+    first.log_in(people.volunteer)
+    second.log_in(other_user)
+    for tab in (first, second):
+        tab.click_link("Missions d’entraide", exact=True)
+        assert "Courses" in tab.main_text() and "Jaouen" not in tab.main_text()  # no name before taking it
+    first.check("missions")
+    first.click_button("Je m’en charge : courses à Dinan")
+    assert "3 rue de la Poissonnerie" in first.main_text() and "02 61 91 00 77" in first.main_text()
+    first.check("mission prise")
+    second.click_button("Je m’en charge : courses à Dinan")
+    assert "Une autre personne vient de prendre cette demande" in second.main_text()
+    second.check("prise refusee")
+    first.click_button("Je commence")
+    first.page.locator("#id_note").fill("Courses livrées, 18 € remboursés.")
+    first.click_button("C’est fait")
+    assert "L’aide est enregistrée comme faite" in first.main_text()
+    first.check("mission faite")
+    assert AidRequest.objects.get(last_name="Jaouen").state == "faite"
+    partner.page.reload()
+    assert partner.badge() == "Faite" and "Courses livrées, 18 € remboursés." in partner.main_text()
+    partner.check("demande faite")

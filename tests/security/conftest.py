@@ -98,7 +98,27 @@ def world(cls_dinan, cls_brest, coordinator_dinan, coordinator_brest, ars_region
         "veille": build_veille(),
         "service": build_service(dinan),
         "volunteer": build_volunteer(),
+        "aid_request": build_aid_request(),
     }
+
+
+def build_aid_request():
+    """A request for help received at Dinan, waiting for its qualification."""
+    from mobilisation.mutualaid.models import AidRequest
+
+    today = datetime.date.today()
+    return AidRequest.objects.create(
+        kind="courses",
+        wanted_from=today,
+        wanted_until=today + datetime.timedelta(days=2),
+        commune_id="22050",
+        first_name="Marie",
+        last_name="Jaouen",
+        phone="+33261910077",
+        address="3 rue de la Poissonnerie",
+        source="portail",
+        consent_at=datetime.datetime.now(datetime.UTC),
+    )
 
 
 def build_volunteer():

@@ -161,6 +161,9 @@ def get_urls(world, password_reset_link):
     for name in ["detail", "validate", "refuse", "end"]:
         parametrised[f"volunteers:{name}"] = [world["volunteer"].public_id]
     parametrised["volunteers:sign_up"] = ["22050"]
+    parametrised["aid:ask"] = ["22050"]
+    for name in ["request", "qualify", "assign", "cancel", "mission", "claim", "start", "deliver", "release"]:
+        parametrised[f"aid:{name}"] = [world["aid_request"].public_id]
     for name in [
         "plan",
         "plan_pdf",

@@ -7,7 +7,7 @@ from django.db import transaction
 from mobilisation.accounts.demo import DEMO_ACCOUNTS, DEMO_TOTP_SECRET, create_demo_accounts
 from mobilisation.directory.demo import create_demo_services
 from mobilisation.followup.demo import DEMO_PEOPLE, create_demo_campaign, create_demo_people
-from mobilisation.mutualaid.demo import create_demo_volunteers
+from mobilisation.mutualaid.demo import create_demo_requests, create_demo_volunteers
 
 
 class Command(BaseCommand):
@@ -22,12 +22,14 @@ class Command(BaseCommand):
             create_demo_campaign()
             services = create_demo_services()
             volunteers = create_demo_volunteers()
+            requests = create_demo_requests()
         self.stdout.write(
             self.style.SUCCESS(f"Comptes de démonstration : {created} créé(s), {len(DEMO_ACCOUNTS) - created} déjà présent(s).")
         )
         self.stdout.write(f"Registre de démonstration du CCAS de Dinan : {people} personne(s) fictive(s) créée(s) sur {DEMO_PEOPLE}.")
         self.stdout.write(f"Services de démonstration au Pays de Dinan (« Trouver de l’aide ») : {services} créé(s).")
         self.stdout.write(f"Bénévoles de démonstration (une bénévole validée, des inscriptions à valider à Dinan) : {volunteers} créé(s).")
+        self.stdout.write(f"Demandes d’aide de démonstration à Dinan (une à qualifier, deux à pourvoir) : {requests} créée(s).")
         self.stdout.write(f"Mot de passe commun : valeur de DEMO_PASSWORD (par défaut « {settings.DEMO_PASSWORD} » si non défini).")
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account['email']:<42} {account['label']}")
