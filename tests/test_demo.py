@@ -69,6 +69,6 @@ def test_the_demo_has_volunteers_waiting_and_one_validated(settings, login):
     assert "Mes disponibilités" in login(volunteer).get("/benevoles/mon-espace/").content.decode()
     from mobilisation.mutualaid.models import AidRequest
 
-    assert AidRequest.objects.count() == 3
+    assert AidRequest.objects.filter(source="portail").count() == 3 and AidRequest.objects.filter(source="veille").count() == 1
     missions = login(volunteer).get("/entraide/missions/").content.decode()
     assert missions.count(">Je m’en charge<") == 2 and "Jaouen" not in missions  # no name before taking a request

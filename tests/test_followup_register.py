@@ -440,14 +440,15 @@ def test_the_demo_register_is_fictitious_and_loaded_once(db):
 def test_the_demo_shows_a_veille_at_work(db):
     from mobilisation.accounts.demo import create_demo_accounts
     from mobilisation.followup.demo import create_demo_campaign, create_demo_people
-    from mobilisation.followup.models import CallAttempt, Campaign, HelpRequest
+    from mobilisation.followup.models import CallAttempt, Campaign
+    from mobilisation.mutualaid.models import AidRequest
 
     create_demo_accounts(password="Demo-mot-de-passe-2026!")
     create_demo_people()
     campaign = create_demo_campaign()
     assert create_demo_campaign() is None  # once
     assert Campaign.objects.get().is_running and campaign.callers.get().email == "benevole@demo.mobilisation-cls.fr"
-    assert CallAttempt.objects.count() == 5 and HelpRequest.objects.count() == 1
+    assert CallAttempt.objects.count() == 5 and AidRequest.objects.filter(source="veille").count() >= 1
     assert campaign.tasks.open().count() == 36 - 4  # the one not reached is tried again later
 
 

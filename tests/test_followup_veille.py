@@ -28,7 +28,7 @@ from mobilisation.followup.enums import (
     StepOutcome,
     TaskState,
 )
-from mobilisation.followup.models import CallAttempt, Campaign, ContactPerson, ContactTask, Escalation, FollowedPerson, HelpRequest
+from mobilisation.followup.models import CallAttempt, Campaign, ContactPerson, ContactTask, Escalation, FollowedPerson
 
 from .conftest import persona
 from .test_followup_register import make_person
@@ -199,8 +199,12 @@ def test_needs_help_opens_a_request_and_distress_alerts_the_manager_at_once(
             distress=True,
             by=social_services_dinan,
         )
-    request = HelpRequest.objects.get()
-    assert request.needs == ["courses", "medicaments"] and request.person == people["alone"]
+    from mobilisation.mutualaid.models import AidRequest
+
+    # The hand-off to mutual aid: one request per need, for the CCAS, with the person's contact and the campaign.
+    requests = AidRequest.objects.order_by("kind")
+    assert [r.kind for r in requests] == ["courses", "medicaments"] and {r.followup_person for r in requests} == {people["alone"]}
+    assert {(r.source, r.state, r.commune_id, r.followup_campaign_id) for r in requests} == {("veille", "nouvelle", "22050", running.pk)}
     escalation = Escalation.objects.get()
     assert (escalation.reason, escalation.level) == (EscalationReason.DISTRESS, EscalationLevel.CCAS_VISIT)
     assert [m.to for m in mail.outbox] == [[manager_dinan.email]]

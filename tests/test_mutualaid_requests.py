@@ -369,3 +369,57 @@ def test_the_queue_runs_the_same_queries_for_5_or_25_requests_and_exports_no_con
     body = client.get(reverse("aid:requests"), {"format": "csv"}).content.decode("utf-8-sig")
     assert "Courses" in body and "Jaouen" not in body and "Poissonnerie" not in body and "+33" not in body
     assert client.get(reverse("aid:requests"), {"etat": "faite"}).status_code == 200
+
+
+def test_a_need_found_by_a_call_is_a_request_the_ccas_sees_and_an_association_does_not_until_handed_on(
+    login, social_services_dinan, partner_dinan, partner_organisation_dinan
+):
+    from mobilisation.followup import services as followup
+    from mobilisation.followup.enums import Category, Need, Outcome, Provenance
+    from mobilisation.followup.models import Campaign, Person
+
+    person = Person.objects.create(
+        first_name="Germaine",
+        last_name="Le Du",
+        birth_date=datetime.date(1938, 5, 2),
+        category=Category.AGED_65,
+        commune_id=DINAN,
+        address="8 rue de l’Horloge",
+        phone="+33261910088",
+        provenance=Provenance.PERSON,
+        request_date=TODAY,
+    )
+    campaign = Campaign.objects.create(name="Veille", commune_id=DINAN, trigger="manuel", starts_on=TODAY, created_by=social_services_dinan)
+    followup.start_campaign(campaign=campaign, by=social_services_dinan)
+    followup.record_outcome(
+        task=campaign.tasks.get(person=person), outcome=Outcome.NEEDS_HELP, needs=[Need.SHOPPING, Need.MEDICAL], by=social_services_dinan
+    )
+    other, shopping = AidRequest.objects.order_by("kind")
+    assert (shopping.kind, other.kind) == (HelpKind.SHOPPING, HelpKind.OTHER)
+    assert other.details == help_requests.TO_SEE_WITH_THE_PERSON  # no health word for an association
+    assert shopping.phone.as_e164 == "+33261910088" and shopping.address == "8 rue de l’Horloge"
+    assert login(partner_dinan).get(shopping.get_absolute_url()).status_code == 404  # the CCAS's until handed on
+    assert "Personne inscrite au registre" in page_text(login(social_services_dinan).get(shopping.get_absolute_url()))
+    from mobilisation.directory.models import Organisation
+
+    ccas = Organisation.objects.create(name="CCAS de Dinan", kind="ccas", department_id="22")
+    ccas.communes.set([DINAN])
+    help_requests.qualify(
+        request=shopping,
+        organisation=partner_organisation_dinan,
+        by=social_services_dinan,
+        urgency="48h",
+        wanted_from=TODAY,
+        wanted_until=TODAY,
+        periods=0,
+        details="",
+    )
+    text = page_text(login(partner_dinan).get(shopping.get_absolute_url()))
+    assert (
+        "Transmise par le CCAS" in text and "inscrite au registre" not in text and "veille" not in text.split("Courses à Dinan")[1].lower()
+    )
+    # The person removed from the register: the copies of her name, phone and address go too, the open ones cancelled.
+    followup.erase_person(person=person, date=TODAY, by=social_services_dinan)
+    shopping.refresh_from_db()
+    assert (shopping.first_name, shopping.last_name, shopping.address, str(shopping.phone)) == ("", "", "", "")
+    assert shopping.state == RequestState.CANCELLED

@@ -23,7 +23,9 @@ from mobilisation.followup.enums import (
     RegistrationState,
     TaskState,
 )
-from mobilisation.followup.models import CallAttempt, Campaign, ContactPerson, ContactTask, Escalation, FollowedPerson, HelpRequest, Person
+from mobilisation.followup.models import CallAttempt, Campaign, ContactPerson, ContactTask, Escalation, FollowedPerson, Person
+from mobilisation.mutualaid.enums import HelpKind, RequestSource, Urgency
+from mobilisation.mutualaid.models import AidRequest
 
 from .accounts import PERSONAS
 from .people import FIRST_NAMES, LAST_NAMES
@@ -176,14 +178,24 @@ def build(ctx):
                     )
                 )
             if ctx.chance(0.03):
+                # The hand-off of a need to mutual aid (mutualaid.help_requests.from_veille): for the CCAS.
                 help_requests.append(
-                    HelpRequest(
+                    AidRequest(
                         public_id=ctx.uuid(),
-                        person_id=person.pk,
-                        campaign_id=campaign.pk,
-                        needs=[Need.SHOPPING],
-                        opened_by_id=caller,
-                        opened_at=now,
+                        kind=HelpKind.SHOPPING,
+                        urgency=Urgency.SOON,
+                        wanted_from=now.date(),
+                        wanted_until=now.date() + datetime.timedelta(days=2),
+                        commune_id=person.commune_id,
+                        first_name=person.first_name,
+                        last_name=person.last_name,
+                        phone=person.phone,
+                        address=person.address,
+                        source=RequestSource.FOLLOWUP,
+                        consent_at=now,
+                        followup_person_id=person.pk,
+                        followup_campaign_id=campaign.pk,
+                        created_by_id=caller,
                         created_at=now,
                         updated_at=now,
                     )

@@ -138,11 +138,6 @@ class EscalationState(models.TextChoices):
     RESOLVED = "resolue", "Résolue"
 
 
-class HelpRequestState(models.TextChoices):
-    OPEN = "ouverte", "À traiter"
-    HANDLED = "traitee", "Traitée"
-
-
 # Imports of an existing register.
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from .enums import Category, EscalationState, FinalStatus, Outcome, TaskState
-from .models import CallAttempt, Campaign, ContactTask, Escalation, FollowedPerson, HelpRequest, Person
+from .models import CallAttempt, Campaign, ContactTask, Escalation, FollowedPerson, Person
 
 THRESHOLD = 5
 REACHED = [outcome.value for outcome in Outcome if outcome.reached]
@@ -58,7 +58,12 @@ def campaign_counts(campaigns):
         .order_by()
     ):
         counts[pk].update(calls=calls, reached=reached)
-    for pk, needs in HelpRequest.objects.filter(campaign__in=ids).values_list("campaign").annotate(n=Count("pk")).order_by():
+    from mobilisation.mutualaid.models import AidRequest
+
+    # Needs found: the requests for help the campaign's calls opened, one per need (mutualaid.help_requests.from_veille).
+    for pk, needs in (
+        AidRequest.objects.filter(followup_campaign__in=ids).values_list("followup_campaign").annotate(n=Count("pk")).order_by()
+    ):
         counts[pk]["needs"] = needs
     for pk, open_tasks, done in (
         ContactTask.objects.filter(campaign__in=ids)

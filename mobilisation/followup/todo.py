@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from .enums import EscalationReason
-from .models import Campaign, ContactTask, Escalation, HelpRequest, Person, register_scope
+from .models import Campaign, ContactTask, Escalation, Person, register_scope
 
 
 def social_services_home(user):
@@ -31,7 +31,7 @@ def social_services_home(user):
         "calls_waiting": ContactTask.objects.visible_to(user).claimable().count(),
         "escalations": escalations["total"],
         "distress": escalations["distress"],
-        "help_requests": HelpRequest.objects.visible_to(user).open().count(),
+        "help_requests": new_aid_requests(user),
     }
 
 
@@ -43,3 +43,11 @@ def caller_home(user):
     if not campaigns.exists():
         return None
     return {"campaigns": campaigns.count(), "calls_waiting": ContactTask.objects.visible_to(user).claimable().count()}
+
+
+def new_aid_requests(user):
+    """The requests for help waiting for the CCAS's qualification (those from its veille among them)."""
+    from mobilisation.mutualaid.enums import RequestState
+    from mobilisation.mutualaid.models import AidRequest
+
+    return AidRequest.objects.visible_to(user).filter(state=RequestState.NEW).count()

@@ -34,8 +34,6 @@ urlpatterns += [
     path("escalades/", veille.escalations, name="escalations"),
     path("escalades/<uuid:public_id>/", veille.escalation, name="escalation"),
     path("escalades/<uuid:public_id>/visite/", veille.escalation_visit, name="escalation_visit"),
-    path("demandes-d-aide/", veille.help_requests, name="help_requests"),
-    path("demandes-d-aide/<uuid:public_id>/traitee/", veille.help_request_handled, name="help_request_handled"),
 ]
 
 # The callers' pages (agents and volunteer callers), under /appels/.

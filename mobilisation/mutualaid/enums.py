@@ -92,7 +92,7 @@ class Urgency(models.TextChoices):
 class RequestSource(models.TextChoices):
     PORTAL = "portail", "Portail (la personne ou un proche)"
     HOTLINE = "numero-vert", "Numéro vert"
-    FOLLOWUP = "veille", "Appel de veille du CCAS"
+    FOLLOWUP = "veille", "Transmise par le CCAS"  # a veille call: the label tells no one outside the CCAS
     AGENT = "accueil", "Accueil ou téléphone de l’organisation"
 
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from .enums import HELD_REQUEST_STATES, RequestAction, RequestState
+from .enums import HELD_REQUEST_STATES, OPEN_REQUEST_STATES, HelpKind, RequestAction, RequestSource, RequestState, Urgency
 from .models import ACT_WITHIN, GRACE_AFTER_WINDOW, AidRequest, AidRequestEvent, Volunteer
 from .notifications import tell_organisation, tell_requester, tell_volunteer_of_mission
 
@@ -25,11 +25,18 @@ def _trace(request, action, *, by=None, volunteer=None, note="", at=None):
 
 
 @transaction.atomic
-def receive(*, data, commune, source, by=None, followup_person=None, now=None):
+def receive(*, data, commune, source, by=None, followup_person=None, followup_campaign=None, now=None):
     """A new request (portal, an agent, the hotline, a veille call): waits for its qualification."""
     now = now or timezone.now()
     request = AidRequest.objects.create(
-        commune=commune, source=source, created_by=by, followup_person=followup_person, consent_at=now, **data
+        commune=commune,
+        source=source,
+        created_by=by,
+        followup_person=followup_person,
+        followup_campaign=followup_campaign,
+        consent_at=now,
+        created_at=now,
+        **data,
     )
     _trace(request, RequestAction.CREATED, by=by, at=now)
     return request
@@ -216,3 +223,55 @@ def suggestions(request, limit=8):
         rows.append((score, volunteer, reasons))
     rows.sort(key=lambda row: (-row[0], row[1].last_name, row[1].pk))
     return [(volunteer, reasons) for _, volunteer, reasons in rows[:limit]]
+
+
+# The hand-off from the veille (followup.services.open_help_request): a call found needs.
+
+VEILLE_KINDS = {"courses": HelpKind.SHOPPING, "medicaments": HelpKind.MEDICINE, "repas": HelpKind.MEALS, "visite": HelpKind.SOCIAL_CONTACT}
+# Care and psychological support are for the CCAS to arrange, and a health word must not reach an association: such
+# a need becomes « autre aide » with this neutral text, the CCAS reading the call's outcome on the person's record.
+TO_SEE_WITH_THE_PERSON = "Besoin signalé lors d’un appel : à préciser avec la personne."
+
+
+def from_veille(*, person, campaign, needs, by, now=None):
+    """One request per need a veille call (or visit) found, with the person's contact, for the CCAS of the register:
+    new, seen by its social services only until they hand it to an organisation (who never learns it came from the
+    register). Returns the requests."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    kinds = list(dict.fromkeys(VEILLE_KINDS.get(need, HelpKind.OTHER) for need in needs)) or [HelpKind.OTHER]
+    requests = []
+    for kind in kinds:
+        data = {
+            "kind": kind,
+            "details": TO_SEE_WITH_THE_PERSON if kind == HelpKind.OTHER else "",
+            "urgency": Urgency.SOON,
+            "wanted_from": today,
+            "wanted_until": today + datetime.timedelta(days=2),
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "phone": person.phone or person.phone_2 or "",
+            "address": " ".join(part for part in (person.address, person.address_complement) if part)[:200],
+        }
+        requests.append(
+            receive(
+                data=data,
+                commune=person.commune,
+                source=RequestSource.FOLLOWUP,
+                by=by,
+                followup_person=person,
+                followup_campaign=campaign,
+                now=now,
+            )
+        )
+    return requests
+
+
+def erase_for_person(person):
+    """A person removed from the register, or objecting: their requests lose every personal field (copies of the
+    register's), the open ones are cancelled (followup.services.register._erase; replayed on a restored backup)."""
+    requests = AidRequest.objects.filter(followup_person=person)
+    for request in requests.filter(state__in=OPEN_REQUEST_STATES):
+        _trace(request, RequestAction.CANCELLED, note="personne radiée du registre ou opposée à l’inscription")
+    requests.filter(state__in=OPEN_REQUEST_STATES).update(state=RequestState.CANCELLED, volunteer=None)
+    requests.update(first_name="", last_name="", phone="", address="", email="", requester_name="", details="", delivery_note="")

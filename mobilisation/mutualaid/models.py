@@ -267,7 +267,11 @@ class AidRequestQuerySet(models.QuerySet):
         organisations = user.scope.organisation_ids_for(Role.PARTNER_MEMBER)
         if organisations:
             served = Commune.objects.filter(organisations__in=organisations).values("insee_code")
-            condition |= Q(organisation__in=organisations) | Q(state=RequestState.NEW, commune__in=served)
+            # A request from a veille call stays with the CCAS until it hands it on (SECURITY.md 6: the register's
+            # people are the social services').
+            condition |= Q(organisation__in=organisations) | (
+                Q(state=RequestState.NEW, commune__in=served) & ~Q(source=RequestSource.FOLLOWUP)
+            )
         communes = social_services_communes(user)
         if communes:
             condition |= Q(commune__in=communes)
@@ -303,7 +307,7 @@ class AidRequest(PublicIdModel):
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="aid_requests", verbose_name="commune")
     first_name = models.CharField("prénom", max_length=100)
     last_name = models.CharField("nom", max_length=100)
-    phone = PhoneNumberField("téléphone")
+    phone = PhoneNumberField("téléphone", blank=True)  # always asked on the portal; a home visit may find no phone
     address = models.CharField("adresse", max_length=200)
     email = models.EmailField("adresse électronique", blank=True)
     requester = models.CharField("demandée par", max_length=12, choices=Requester.choices, default=Requester.SELF)
@@ -326,6 +330,14 @@ class AidRequest(PublicIdModel):
     # The register's person, for the CCAS only (a request from a veille call): never shown to a volunteer.
     followup_person = models.ForeignKey(
         "followup.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="personne du registre"
+    )
+    followup_campaign = models.ForeignKey(
+        "followup.Campaign",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="aid_requests",
+        verbose_name="campagne de veille",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="saisie par"

@@ -8,7 +8,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from mobilisation.followup.models import Campaign, ContactTask, Escalation, HelpRequest, Person
+from mobilisation.followup.models import Campaign, ContactTask, Escalation, Person
+from mobilisation.mutualaid.models import AidRequest
 
 from .seed import seed_submitted_plans
 
@@ -143,9 +144,9 @@ def test_the_veille_from_registration_to_the_figures(visit, people):
     call.get_by_label("Joint(e), a besoin d’aide").check(force=True)
     call.get_by_label("Courses").check(force=True)
     caller.click_button("Enregistrer", exact=True)
-    assert HelpRequest.objects.filter(needs=["courses"]).count() == 1
-    agent.goto("/registre/demandes-d-aide/")
-    assert "courses" in agent.main_text()
+    assert AidRequest.objects.filter(kind="courses", source="veille").count() == 1
+    agent.goto("/entraide/demandes/")
+    assert "Courses" in agent.main_text()
     agent.check("demandes d aide")
 
     # The coordinator reads the action's indicators, computed by the veille.

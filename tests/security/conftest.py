@@ -204,7 +204,6 @@ def build_veille():
         "campaign": campaign,
         "task": campaign.tasks.open().first(),
         "escalation": escalation,
-        "help_request": people[1].help_requests.get(),
     }
 
 

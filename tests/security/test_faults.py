@@ -155,7 +155,6 @@ def get_urls(world, password_reset_link):
     parametrised["followup:escalation_visit"] = [veille["escalation"].public_id]
     for name in ["import", "import_progress", "import_confirm", "import_cancel"]:
         parametrised[f"followup:{name}"] = [veille["import"].public_id]
-    parametrised["followup:help_request_handled"] = [veille["help_request"].public_id]
     for name in ["call", "release"]:
         parametrised[f"calls:{name}"] = [veille["task"].public_id]
     for name in ["detail", "validate", "refuse", "end"]:

@@ -2,7 +2,7 @@
 
 from .imports import IMPORT_KEPT_HOURS, RegisterImport
 from .register import ACKNOWLEDGEMENT_DAYS, ContactPerson, Person, PersonQuerySet, register_communes, register_scope
-from .veille import CallAttempt, Campaign, ContactTask, Escalation, EscalationStep, FollowedPerson, HelpRequest
+from .veille import CallAttempt, Campaign, ContactTask, Escalation, EscalationStep, FollowedPerson
 
 __all__ = [
     "ACKNOWLEDGEMENT_DAYS",
@@ -13,7 +13,6 @@ __all__ = [
     "Escalation",
     "EscalationStep",
     "FollowedPerson",
-    "HelpRequest",
     "IMPORT_KEPT_HOURS",
     "Person",
     "PersonQuerySet",

@@ -28,7 +28,6 @@ from ..enums import (
     EscalationReason,
     EscalationState,
     FinalStatus,
-    HelpRequestState,
     Outcome,
     StepOutcome,
     TaskKind,
@@ -411,46 +410,3 @@ class EscalationStep(models.Model):
         verbose_name = "échelon d’escalade"
         verbose_name_plural = "échelons d’escalade"
         ordering = ["at", "pk"]
-
-
-class HelpRequestQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        condition = person_condition(user, prefix="person__")
-        return self.none() if condition is None else self.filter(condition)
-
-    def open(self):
-        return self.filter(state=HelpRequestState.OPEN)
-
-
-class HelpRequest(PublicIdModel):
-    """A need found by the veille, for the CCAS to meet (the mutual-aid module takes these over: one service call)."""
-
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="help_requests", verbose_name="personne")
-    campaign = models.ForeignKey(
-        Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="help_requests", verbose_name="campagne"
-    )
-    needs = models.JSONField("besoins", default=list)
-    state = models.CharField("état", max_length=10, choices=HelpRequestState.choices, default=HelpRequestState.OPEN)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="ouverte par")
-    opened_at = models.DateTimeField("ouverte le", default=timezone.now)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="traitée par"
-    )
-    handled_at = models.DateTimeField("traitée le", null=True, blank=True)
-
-    objects = HelpRequestQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "demande d’aide"
-        verbose_name_plural = "demandes d’aide"
-        ordering = ["-opened_at", "-pk"]
-
-    def __str__(self):
-        return f"Demande d’aide : {self.needs_label}"
-
-    @property
-    def needs_label(self):
-        """ "courses, médicaments" """
-        from ..enums import Need
-
-        return ", ".join(Need(value).label.lower() for value in self.needs)

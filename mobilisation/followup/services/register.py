@@ -99,6 +99,9 @@ def _erase(person, keep):
         else:
             setattr(person, name, "")
     person.contacts.all().delete()
+    from mobilisation.mutualaid.help_requests import erase_for_person
+
+    erase_for_person(person)  # the requests for help a veille call opened hold copies of the name, phone and address
 
 
 @transaction.atomic

@@ -28,13 +28,12 @@ from ..enums import (
     EscalationReason,
     EscalationState,
     FinalStatus,
-    HelpRequestState,
     Outcome,
     StepOutcome,
     TaskKind,
     TaskState,
 )
-from ..models import CallAttempt, Campaign, ContactTask, Escalation, EscalationStep, FollowedPerson, HelpRequest
+from ..models import CallAttempt, Campaign, ContactTask, Escalation, EscalationStep, FollowedPerson
 from ..models.veille import CLAIM_MINUTES
 from .register import audit
 
@@ -328,18 +327,10 @@ def record_outcome(*, task, outcome, by, needs=(), distress=False, channel=CallA
 
 
 def open_help_request(*, person, campaign, needs, by, now=None):
-    """A need for the CCAS to meet: the one call the mutual-aid module will take over."""
-    return HelpRequest.objects.create(person=person, campaign=campaign, needs=list(needs), opened_by=by, opened_at=now or timezone.now())
+    """The needs a call found become requests for help of the mutual-aid module, for the CCAS: the one hand-off."""
+    from mobilisation.mutualaid.help_requests import from_veille
 
-
-@transaction.atomic
-def handle_help_request(*, help_request, by, request=None):
-    changed = HelpRequest.objects.filter(pk=help_request.pk, state=HelpRequestState.OPEN).update(
-        state=HelpRequestState.HANDLED, handled_by=by, handled_at=timezone.now(), updated_at=timezone.now()
-    )
-    if changed:
-        audit(AuditAction.UPDATE, by=by, request=request, person=help_request.person, summary="demande d’aide traitée")
-    return bool(changed)
+    return from_veille(person=person, campaign=campaign, needs=needs, by=by, now=now)
 
 
 @transaction.atomic

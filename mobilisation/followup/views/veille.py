@@ -23,7 +23,7 @@ from mobilisation.audit.enums import AuditAction
 from .. import figures, services
 from ..enums import CampaignState, EscalationState, Outcome, TaskKind, TaskState
 from ..forms import CampaignForm, OutcomeForm, PaperFormSet, StepForm, VisitForm
-from ..models import CallAttempt, Campaign, ContactTask, Escalation, HelpRequest, register_scope
+from ..models import CallAttempt, Campaign, ContactTask, Escalation, register_scope
 from .register import HOME, REGISTER, register_page
 
 CAMPAIGNS = ("Veille", "/registre/veille/")
@@ -103,10 +103,20 @@ def campaign(request, public_id):
         .order_by("opened_at")[: DASHBOARD_ROWS + 1]
     )
     help_requests = list(
-        item.help_requests.open()
-        .select_related("person")
-        .only("campaign", "needs", "opened_at", *person)
-        .order_by("opened_at")[: DASHBOARD_ROWS + 1]
+        item.aid_requests.open()
+        .select_related("followup_person")
+        .only(
+            "followup_campaign",
+            "public_id",
+            "kind",
+            "state",
+            "created_at",
+            "followup_person__public_id",
+            "followup_person__state",
+            "followup_person__last_name",
+            "followup_person__first_name",
+        )
+        .order_by("created_at", "pk")[: DASHBOARD_ROWS + 1]
     )
     context = {
         "campaign": item,
@@ -423,19 +433,3 @@ def escalation_visit(request, public_id):
             messages.success(request, f"La visite à domicile est confiée à {visitor} : un courriel l’en avertit.")
         return redirect(item)
     return escalation_page(request, item, visit_form=form, status=400)
-
-
-@require_GET
-@register_page()
-def help_requests(request):
-    rows = HelpRequest.objects.visible_to(request.user).open().select_related("person", "campaign").order_by("opened_at")
-    return render(request, "followup/help_requests.html", {"help_requests": rows, "breadcrumb": [HOME, REGISTER]})
-
-
-@require_POST
-@register_page()
-def help_request_handled(request, public_id):
-    item = get_object_or_404(HelpRequest.objects.visible_to(request.user).select_related("person__commune"), public_id=public_id)
-    if services.handle_help_request(help_request=item, by=request.user, request=request):
-        messages.success(request, "La demande d’aide est notée comme traitée.")
-    return redirect("followup:help_requests")
