@@ -423,3 +423,26 @@ def test_a_need_found_by_a_call_is_a_request_the_ccas_sees_and_an_association_do
     shopping.refresh_from_db()
     assert (shopping.first_name, shopping.last_name, shopping.address, str(shopping.phone)) == ("", "", "", "")
     assert shopping.state == RequestState.CANCELLED
+
+
+def test_a_volunteer_who_leaves_gives_back_what_they_held(partner_dinan, partner_organisation_dinan, volunteers):
+    from mobilisation.mutualaid import services
+
+    here, _, _ = volunteers
+    request = make_request(state=RequestState.QUALIFIED, organisation=partner_organisation_dinan)
+    help_requests.claim(request=request, volunteer=here)
+    mail.outbox.clear()
+    services.leave(volunteer=here)
+    request.refresh_from_db()
+    assert request.state == RequestState.QUALIFIED and request.volunteer is None and mail.outbox[-1].to == [partner_dinan.email]
+
+
+def test_the_contact_of_a_closed_request_is_erased_after_ninety_days(partner_organisation_dinan):
+    done = make_request(state=RequestState.DONE, organisation=partner_organisation_dinan, done_at=timezone.now(), fulfilment="complete")
+    open_one = make_request(state=RequestState.QUALIFIED, organisation=partner_organisation_dinan)
+    assert help_requests.erase_closed(now=timezone.now() + datetime.timedelta(days=89)) == 0
+    assert help_requests.erase_closed(now=timezone.now() + datetime.timedelta(days=91)) == 1
+    done.refresh_from_db()
+    open_one.refresh_from_db()
+    assert (done.first_name, done.address, str(done.phone), done.kind) == ("", "", "", HelpKind.SHOPPING)  # the figures keep the aid
+    assert open_one.first_name == "Marie"

@@ -274,4 +274,25 @@ def erase_for_person(person):
     for request in requests.filter(state__in=OPEN_REQUEST_STATES):
         _trace(request, RequestAction.CANCELLED, note="personne radiée du registre ou opposée à l’inscription")
     requests.filter(state__in=OPEN_REQUEST_STATES).update(state=RequestState.CANCELLED, volunteer=None)
-    requests.update(first_name="", last_name="", phone="", address="", email="", requester_name="", details="", delivery_note="")
+    requests.update(**PERSONAL_FIELDS, delivery_note="")
+
+
+def release_all(volunteer, *, reason):
+    """A volunteer leaves (or is removed): what they held goes back to the queue, each organisation told."""
+    for request in AidRequest.objects.held_by(volunteer):
+        release(request=request, volunteer=volunteer, reason=reason)
+
+
+# Requests closed this long ago keep what the figures count (aid, commune, dates, outcome), not who was helped.
+KEEP_CONTACT_AFTER_CLOSING = datetime.timedelta(days=90)
+PERSONAL_FIELDS = {"first_name": "", "last_name": "", "phone": "", "address": "", "email": "", "requester_name": "", "details": ""}
+
+
+def erase_closed(now=None):
+    """The contact of the people helped, erased from requests done or cancelled KEEP_CONTACT_AFTER_CLOSING ago
+    (tasks.erase_closed_requests, daily). Returns how many requests were emptied."""
+    limit = (now or timezone.now()) - KEEP_CONTACT_AFTER_CLOSING
+    closed = AidRequest.objects.filter(
+        Q(state=RequestState.DONE, done_at__lt=limit) | Q(state=RequestState.CANCELLED, updated_at__lt=limit)
+    ).exclude(first_name="", last_name="", address="")
+    return closed.update(**PERSONAL_FIELDS)

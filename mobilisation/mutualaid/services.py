@@ -12,6 +12,7 @@ from mobilisation.accounts.models import Membership
 from mobilisation.accounts.services import add_membership
 
 from .enums import VolunteerState
+from .help_requests import release_all
 from .models import Volunteer, attachable_organisations
 from .notifications import tell_volunteer
 
@@ -150,6 +151,7 @@ def leave(*, volunteer, now=None):
         membership._history_user = volunteer.user
         membership._change_reason = "Départ du bénévole"
         membership.save()
+    release_all(volunteer, reason="le bénévole a quitté le dispositif")
 
 
 def lift_pauses(today=None):

@@ -37,3 +37,11 @@ def return_stale_requests():
     from .help_requests import return_stale
 
     return_stale()
+
+
+@periodic(every=datetime.timedelta(days=1))
+@reliable_task(label="Effacement des coordonnées des demandes d’aide closes depuis 90 jours")
+def erase_closed_requests():
+    from .help_requests import erase_closed
+
+    erase_closed()
