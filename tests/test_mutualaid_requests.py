@@ -446,3 +446,19 @@ def test_the_contact_of_a_closed_request_is_erased_after_ninety_days(partner_org
     open_one.refresh_from_db()
     assert (done.first_name, done.address, str(done.phone), done.kind) == ("", "", "", HelpKind.SHOPPING)  # the figures keep the aid
     assert open_one.first_name == "Marie"
+
+
+def test_an_agent_takes_a_request_on_the_phone_once_however_often_it_is_sent(login, partner_dinan):
+    import uuid
+
+    client = login(partner_dinan)
+    assert client.get(reverse("aid:new_request")).status_code == 200
+    data = {**ask_data(phone="", email=""), "commune": DINAN, "submission_token": str(uuid.uuid4())}
+    first = client.post(reverse("aid:new_request"), data)
+    again = client.post(reverse("aid:new_request"), data)  # a double click
+    request = AidRequest.objects.get()
+    assert first["Location"] == again["Location"] == request.get_absolute_url()
+    assert request.source == RequestSource.AGENT and request.created_by == partner_dinan and str(request.phone) == ""
+    outside = client.post(reverse("aid:new_request"), {**data, "commune": BREST, "submission_token": str(uuid.uuid4())})
+    assert outside.status_code == 400 and "Cette commune n’est pas dans votre périmètre." in page_text(outside)
+    assert AidRequest.objects.count() == 1

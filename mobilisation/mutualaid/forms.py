@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from phonenumber_field.formfields import PhoneNumberField
 
-from mobilisation.core.forms import BaseForm, ModelMultipleChoiceField
+from mobilisation.core.forms import BaseForm, ModelMultipleChoiceField, SubmitOnceMixin
 from mobilisation.directory.models import Organisation
 from mobilisation.territories.models import Commune
 
@@ -295,7 +295,7 @@ class AidRequestForm(BaseForm):
             "requester_name": data["requester_name"].strip(),
             "first_name": data["first_name"].strip(),
             "last_name": data["last_name"].strip(),
-            "phone": data["phone"],
+            "phone": data["phone"] or "",
             "address": data["address"].strip(),
             "email": data["email"].strip().lower(),
         }
@@ -380,3 +380,26 @@ class DeliveryForm(BaseForm):
 
 class ReleaseForm(BaseForm):
     reason = forms.CharField(label="Pourquoi (facultatif, dit à l’organisation)", max_length=200, required=False)
+
+
+class AgentAidRequestForm(SubmitOnceMixin, AidRequestForm):
+    """A request taken by an agent of the organisation or the CCAS, on the phone or at the desk, in one of its communes."""
+
+    commune = forms.ModelChoiceField(
+        label="Commune de la personne",
+        queryset=Commune.objects.none(),
+        error_messages={"required": "Choisissez la commune.", "invalid_choice": "Cette commune n’est pas dans votre périmètre."},
+    )
+
+    def __init__(self, *args, communes, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["website"]
+        self.fields["commune"].queryset = communes
+        self.fields["consent"].label = "La personne (ou son proche) accepte que ces informations servent à organiser l’aide."
+        self.fields["phone"].required = False
+        self.fields["phone"].help_text = "Facultatif si la personne n’a pas de téléphone : précisez alors comment la joindre."
+        self.order_fields(["commune"])
+
+    @property
+    def is_robot(self):
+        return False

@@ -8,6 +8,7 @@ urlpatterns = [
     path("demander/merci/", views.asked, name="asked"),
     path("demander/<str:insee_code>/", views.ask, name="ask"),
     path("demandes/", views.queue, name="requests"),
+    path("demandes/nouvelle/", views.new_request, name="new_request"),
     path("demandes/<uuid:public_id>/", views.detail, name="request"),
     path("demandes/<uuid:public_id>/qualifier/", views.qualify, name="qualify"),
     path("demandes/<uuid:public_id>/attribuer/", views.assign, name="assign"),

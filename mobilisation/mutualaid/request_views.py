@@ -16,11 +16,12 @@ from mobilisation.accounts.enums import SOCIAL_SERVICES_ROLES, Role
 from mobilisation.core.exports import export_links, export_response, rejects_unknown_format, requested_format
 from mobilisation.core.limits import per_client_limit
 from mobilisation.core.page_cache import public_page as cached_public_page
+from mobilisation.core.services import submit_once
 from mobilisation.territories.models import Commune
 
 from . import help_requests
 from .enums import HELD_REQUEST_STATES, HelpKind, RequestSource, RequestState
-from .forms import AidRequestForm, AssignForm, CancelForm, DeliveryForm, QualifyForm, ReleaseForm, periods_bits
+from .forms import AgentAidRequestForm, AidRequestForm, AssignForm, CancelForm, DeliveryForm, QualifyForm, ReleaseForm, periods_bits
 from .models import AidRequest, Volunteer, attachable_organisations
 from .views import HELP, HOME, VALIDATORS
 
@@ -104,6 +105,32 @@ def queue(request):
         "breadcrumb": [HOME],
     }
     return render(request, "mutualaid/requests.html", context)
+
+
+def communes_of(user):
+    """The communes where `user` takes requests: those of their social services, those their organisations serve."""
+    from .models import social_services_communes
+
+    served = Commune.objects.filter(organisations__in=user.scope.organisation_ids_for(Role.PARTNER_MEMBER)).values("insee_code")
+    return Commune.objects.filter(Q(insee_code__in=social_services_communes(user)) | Q(insee_code__in=served)).order_by("name")
+
+
+@remit(*VALIDATORS)
+@require_http_methods(["GET", "POST"])
+def new_request(request):
+    """A request taken on the phone or at the desk of the organisation or the CCAS."""
+    form = AgentAidRequestForm(request.POST or None, communes=communes_of(request.user))
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            data, commune = form.request_data(), form.cleaned_data["commune"]
+            return help_requests.receive(data=data, commune=commune, source=RequestSource.AGENT, by=request.user).get_absolute_url()
+
+        address = submit_once(token=form.cleaned_data.get("submission_token"), user=request.user, write=write)
+        messages.success(request, "La demande est enregistrée : qualifiez-la pour la confier à un bénévole.")
+        return redirect(address)
+    context = {"form": form, "breadcrumb": [HOME, REQUESTS]}
+    return render(request, "mutualaid/new_request.html", context, status=400 if form.errors else 200)
 
 
 def _visible_or_404(request, public_id):

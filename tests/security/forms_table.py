@@ -796,6 +796,22 @@ FORMS = [
         },
     ),
     FormCase(
+        "saisir une demande d’aide",
+        "partner_dinan",
+        lambda w: reverse("aid:new_request"),
+        lambda w: {
+            "commune": "22050",
+            "kind": "repas",
+            "urgency": "semaine",
+            "requester": "la-personne",
+            "first_name": "Jean",
+            "last_name": "Le Bihan",
+            "address": "12 place des Cordeliers",
+            "consent": "on",
+        },
+        {"commune": "code", "kind": "choice", "first_name": TEXT, "address": TEXT, "phone": TEXT, "details": TEXT},
+    ),
+    FormCase(
         "qualifier une demande d’aide",
         "partner_dinan",
         lambda w: reverse("aid:qualify", args=[w["aid_request"].public_id]),
