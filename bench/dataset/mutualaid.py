@@ -111,8 +111,9 @@ def build_requests(ctx, volunteers_by_organisation):
                 continue
             codes = ctx.data["served"][organisation.pk]
             own = volunteers_by_organisation.get(organisation.pk, [])
-            for _ in range(ctx.rng.randint(*REQUESTS_PER_ASSOCIATION)):
-                state = ctx.weighted(STATE_WEIGHTS)
+            for index in range(ctx.rng.randint(*REQUESTS_PER_ASSOCIATION)):
+                # Each association has one to fill at least: the matching page the benchmark opens.
+                state = RequestState.QUALIFIED if index == 0 else ctx.weighted(STATE_WEIGHTS)
                 if state in (RequestState.ASSIGNED, RequestState.UNDER_WAY, RequestState.DONE) and not own:
                     state = RequestState.QUALIFIED
                 day = ctx.day()
