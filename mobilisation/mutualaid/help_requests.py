@@ -9,8 +9,10 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
+
+from mobilisation.territories.models import Commune
 
 from .enums import HELD_REQUEST_STATES, OPEN_REQUEST_STATES, HelpKind, RequestAction, RequestSource, RequestState, Urgency
 from .models import ACT_WITHIN, GRACE_AFTER_WINDOW, AidRequest, AidRequestEvent, Volunteer
@@ -202,7 +204,8 @@ def suggestions(request, limit=8):
             free=F("slots").bitand(request.window_slots),
         )
         .select_related("home_commune")
-        .prefetch_related("communes")
+        .only("pk", "first_name", "last_name", "skills", "slots", "home_commune__name")  # no phone to parse
+        .prefetch_related(Prefetch("communes", queryset=Commune.objects.only("insee_code")))
     )
     rows = []
     for volunteer in candidates[:200]:

@@ -43,6 +43,8 @@ from .enums import (
     slot_bit,
 )
 
+# One bit per kind of help, in the list's order: Volunteer.skills.
+SKILL_BITS = {kind: 1 << index for index, kind in enumerate(HelpKind)}
 # A validated volunteer without a mission for this long is "idle" on the coordinators' list.
 IDLE_AFTER = datetime.timedelta(days=14)
 MAX_COMMUNES = 30
@@ -189,11 +191,11 @@ class Volunteer(PublicIdModel):
 
     @staticmethod
     def skill_bit(kind):
-        return 1 << list(HelpKind.values).index(HelpKind(kind))
+        return SKILL_BITS[HelpKind(kind)]
 
     @property
     def skill_list(self):
-        return [kind for kind in HelpKind if self.skills & self.skill_bit(kind)]
+        return [kind for kind, bit in SKILL_BITS.items() if self.skills & bit]
 
     @skill_list.setter
     def skill_list(self, kinds):

@@ -135,7 +135,7 @@ def new_request(request):
 
 def _visible_or_404(request, public_id):
     return get_object_or_404(
-        AidRequest.objects.visible_to(request.user).select_related("commune", "organisation", "volunteer__user", "followup_person"),
+        AidRequest.objects.visible_to(request.user).select_related("commune", "organisation", "volunteer"),
         public_id=public_id,
     )
 
@@ -154,15 +154,30 @@ def detail(request, public_id):
     context = {
         "aid_request": aid_request,
         "events": aid_request.events.select_related("by", "volunteer"),
+        # A request to fill is corrected on demand (?corriger): its page is the matching page, opened all day long.
         "qualify_form": QualifyForm(organisations=organisations, request=aid_request)
-        if aid_request.state in (RequestState.NEW, RequestState.QUALIFIED) and organisations.exists() and handles
+        if (aid_request.state == RequestState.NEW or (aid_request.state == RequestState.QUALIFIED and "corriger" in request.GET))
+        and organisations.exists()
+        and handles
         else None,
+        "can_correct": aid_request.state == RequestState.QUALIFIED and handles and "corriger" not in request.GET,
         "suggestions": suggestions,
         "cancel_form": CancelForm() if aid_request.state not in (RequestState.DONE, RequestState.CANCELLED) and handles else None,
-        "sees_register": request.user.has_role(*SOCIAL_SERVICES_ROLES),
+        "register_url": register_url(aid_request, request.user),
         "breadcrumb": [HOME, REQUESTS],
     }
     return render(request, "mutualaid/request.html", context)
+
+
+def register_url(aid_request, user):
+    """The link to the register's record of the person, for the social services only (never a volunteer's nor an
+    association's to know). The record is not loaded: its encrypted fields would be read for a link."""
+    if aid_request.followup_person_id is None or not user.has_role(*SOCIAL_SERVICES_ROLES):
+        return None
+    from mobilisation.followup.models import Person
+
+    public_id = Person.objects.filter(pk=aid_request.followup_person_id).values_list("public_id", flat=True).first()
+    return reverse("followup:person", args=[public_id]) if public_id else None
 
 
 def _handled_or_404(request, public_id):

@@ -99,7 +99,9 @@ def index(request):
     volunteers = volunteers.order_by("state", "-signed_up_at", "pk")
     if fmt := requested_format(request):
         return export_response(rows=volunteers, columns=COLUMNS, filename="benevoles", fmt=fmt)
-    page = Paginator(volunteers, PER_PAGE).get_page(request.GET.get("page"))
+    # The columns the page shows, no more: a phone number is parsed for every row that loads it.
+    shown = ("public_id", "first_name", "last_name", "skills", "state", "paused_since", "signed_up_at", "validated_at", "user")
+    page = Paginator(volunteers.only(*shown, "home_commune__name", "organisation__name"), PER_PAGE).get_page(request.GET.get("page"))
     visible = Volunteer.objects.visible_to(request.user)
     context = {
         "page_obj": page,
