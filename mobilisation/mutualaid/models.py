@@ -82,17 +82,20 @@ class VolunteerQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
+        # Each branch an indexed subquery on the communes' link table: an OR across a join scanned every volunteer.
+        acting_in = Volunteer.communes.through.objects
         condition = Q(pk__in=[])
         organisations = user.scope.organisation_ids_for(Role.PARTNER_MEMBER)
         if organisations:
             served = Commune.objects.filter(organisations__in=organisations).values("insee_code")
-            condition |= Q(organisation__in=organisations) | Q(state=VolunteerState.PENDING, communes__in=served)
+            waiting = acting_in.filter(commune__in=served).values("volunteer_id")
+            condition |= Q(organisation__in=organisations) | Q(state=VolunteerState.PENDING, pk__in=waiting)
         communes = social_services_communes(user)
         if communes:
-            condition |= Q(communes__in=communes)
+            condition |= Q(pk__in=acting_in.filter(commune__in=communes).values("volunteer_id"))
         if condition == Q(pk__in=[]):
             return self.none()
-        return self.filter(pk__in=self.filter(condition).values("pk"))
+        return self.filter(condition)
 
     def pending(self):
         return self.filter(state=VolunteerState.PENDING)
@@ -295,6 +298,11 @@ class AidRequestQuerySet(models.QuerySet):
 
     def held_by(self, volunteer):
         return self.filter(volunteer=volunteer, state__in=HELD_REQUEST_STATES)
+
+    def for_volunteer(self, volunteer):
+        """What a volunteer may open: the requests they hold (with the person's contact) or may take (without it);
+        nothing else, nothing once done (SECURITY.md 5)."""
+        return self.filter(Q(pk__in=self.held_by(volunteer).values("pk")) | Q(pk__in=self.claimable_by(volunteer).values("pk")))
 
 
 class AidRequest(PublicIdModel):

@@ -280,13 +280,8 @@ def missions(request):
 
 
 def _mission_or_404(request, public_id):
-    """A mission the volunteer holds (with the person's contact) or may take (without it); nothing else, nothing once
-    done (SECURITY.md 5)."""
     volunteer = _volunteer(request)
-    visible = AidRequest.objects.filter(
-        Q(pk__in=AidRequest.objects.held_by(volunteer)) | Q(pk__in=AidRequest.objects.claimable_by(volunteer))
-    )
-    return volunteer, get_object_or_404(visible.select_related("commune"), public_id=public_id)
+    return volunteer, get_object_or_404(AidRequest.objects.for_volunteer(volunteer).select_related("commune"), public_id=public_id)
 
 
 @remit(Role.VOLUNTEER)

@@ -84,7 +84,12 @@ def index(request):
     activity = request.GET.get("etat", "")
     skill = request.GET.get("aide", "")
     text = request.GET.get("q", "").strip()[:100].replace("\x00", "")
-    volunteers = Volunteer.objects.visible_to(request.user).with_activity().select_related("home_commune", "organisation")
+    volunteers = Volunteer.objects.visible_to(request.user).select_related("home_commune", "organisation")
+    # What each volunteer is doing is a subquery a row: for the filters and the export that need it, else for the
+    # page's rows only.
+    needs_activity = activity in ("disponible", "en-mission", "sans-mission") or bool(requested_format(request))
+    if needs_activity:
+        volunteers = volunteers.with_activity()
     volunteers = _filtered(volunteers, activity, now)
     if skill in HelpKind.values:
         volunteers = volunteers.with_skill(skill)
@@ -102,6 +107,11 @@ def index(request):
     # The columns the page shows, no more: a phone number is parsed for every row that loads it.
     shown = ("public_id", "first_name", "last_name", "skills", "state", "paused_since", "signed_up_at", "validated_at", "user")
     page = Paginator(volunteers.only(*shown, "home_commune__name", "organisation__name"), PER_PAGE).get_page(request.GET.get("page"))
+    if not needs_activity:
+        rows = Volunteer.objects.filter(pk__in=[v.pk for v in page]).with_activity().values_list("pk", "on_mission", "last_activity")
+        activity_of = {pk: (on_mission, last) for pk, on_mission, last in rows}
+        for volunteer in page:
+            volunteer.on_mission, volunteer.last_activity = activity_of.get(volunteer.pk, (False, None))
     visible = Volunteer.objects.visible_to(request.user)
     context = {
         "page_obj": page,
