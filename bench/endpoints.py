@@ -11,7 +11,7 @@ from dataclasses import dataclass
 class Endpoint:
     key: str
     label: str
-    path: str  # may hold {plan}, {person}, {campaign}, {aid_request}: see bench.sessions.targets
+    path: str  # may hold {plan}, {person}, {campaign}, {aid_request}, {line}: see bench.sessions.targets
     persona: str | None = None  # a key of bench.dataset.accounts.PERSONAS; None: anonymous
     token: bool = False  # the API with a personal token rather than a session
     expect: str = ""  # text the answer must hold, so an error page is never measured
@@ -65,6 +65,18 @@ ENDPOINTS = [
         "missions", "Demandes à pourvoir près de chez moi (bénévole)", "/entraide/missions/", persona="volunteer", expect="à pourvoir"
     ),
     Endpoint("volunteer_sign_up", "Devenir bénévole à Dinan (visiteur)", "/benevoles/devenir-benevole/22050/", expect="Devenir bénévole"),
+    Endpoint("hotline_log", "Journal d’appels du numéro vert (écoutant)", "{line}/", persona="operator", expect="Appel en cours"),
+    Endpoint("hotline_callbacks", "Rappels à faire (écoutant)", "{line}/rappels/", persona="operator", expect="Rappels à faire"),
+    Endpoint(
+        "hotline_faq",
+        "FAQ cherchée « attestation » (écoutant)",
+        "{line}/faq/?q=attestation&fragment=1",
+        persona="operator",
+        expect="accordion",
+    ),
+    Endpoint(
+        "public_faq", "Questions et réponses à Dinan (visiteur)", "/numero-vert/questions/?commune=22050", expect="Questions et réponses"
+    ),
     Endpoint("jobs", "Tâches de fond (région)", "/taches/", persona="region", expect="Tâches de fond"),
     Endpoint("veille_region", "Chiffres de la veille, région", "/veille/", persona="region", expect="Campagnes de veille"),
     Endpoint(

@@ -45,7 +45,11 @@ def targets():
         .order_by("pk")
         .first()
     )
+    from mobilisation.hotline.models import Line
+
+    line = Line.objects.filter(cls__memberships__user=coordinator).order_by("pk").first()
     return {
+        "line": f"/numero-vert/{line.public_id}" if line else "",
         "aid_request": aid_request.get_absolute_url().rstrip("/") if aid_request else "",
         "plan": plan.get_absolute_url().rstrip("/") if plan else "",
         "person": person.get_absolute_url().rstrip("/") if person else "",

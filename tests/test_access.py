@@ -67,6 +67,7 @@ EXPECTED_PUBLIC = {
     "volunteers:thanks",
     "aid:ask",
     "aid:asked",
+    "hotline:public_faq",
 }
 
 

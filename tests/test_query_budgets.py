@@ -48,6 +48,10 @@ BUDGETS = {
     "aid_queue": 6,
     "aid_matching": 12,
     "missions": 10,
+    "hotline_log": 14,
+    "hotline_callbacks": 7,
+    "hotline_faq": 8,
+    "public_faq": 5,
     "veille_region": 16,
     "veille_department": 12,
 }

@@ -7,7 +7,7 @@ Two runs with different seeds stack up (keys carry the seed), so a test can grow
 
 import time
 
-from . import accounts, contracts, directory, followup, mutualaid, plans, restrictions
+from . import accounts, contracts, directory, followup, hotline, mutualaid, plans, restrictions
 from .context import Context, bulk_session
 
 STEPS = [
@@ -18,6 +18,7 @@ STEPS = [
     ("périodes de restriction", restrictions),
     ("registres et veille", followup),
     ("bénévoles", mutualaid),
+    ("numéro vert", hotline),
 ]
 
 

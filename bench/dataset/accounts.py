@@ -23,6 +23,7 @@ PERSONAS = {
     "manager": f"ccas.responsable@{DOMAIN}",
     "partner": f"partenaire@{DOMAIN}",
     "volunteer": f"benevole@{DOMAIN}",
+    "operator": f"ecoutant@{DOMAIN}",  # added by the hotline step, on the line of the personas' CLS
 }
 
 PER_CLS = {Role.CLS_COORDINATOR: 1, Role.ELECTED_OFFICIAL: 3}

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "mobilisation.api",
     "mobilisation.followup",
     "mobilisation.mutualaid",
+    "mobilisation.hotline",
     "phonenumber_field",
     "mobilisation.jobs",
 ]

@@ -140,6 +140,14 @@ DEMO_ACCOUNTS = [
         "organisation": True,
         "label": "Bénévole de l’association (démonstration)",
     },
+    {
+        "email": f"ecoutant.dinan@{DOMAIN}",
+        "first_name": "Gaël",
+        "last_name": "Écoutant",
+        "role": Role.HOTLINE_OPERATOR,
+        "line": True,
+        "label": "Écoutant du numéro vert du Pays de Dinan (démonstration)",
+    },
 ]
 
 
@@ -181,6 +189,10 @@ def create_demo_accounts(*, password):
             scope["commune_id"] = account["commune"]
         if account.get("organisation"):
             scope["organisation"] = organisation
+        if account.get("line"):
+            from mobilisation.hotline.demo import demo_line
+
+            scope["line"] = demo_line()
         Membership.objects.create(user=user, role=account["role"], **scope)
         give_demo_device(User.objects.get(pk=user.pk))  # a fresh instance: the scope is computed with the membership
         created += 1

@@ -11,6 +11,7 @@ class Role(models.TextChoices):
     SOCIAL_SERVICES_MANAGER = "ccas_manager", "Responsable des services sociaux (CCAS/CIAS)"
     PARTNER_MEMBER = "partner_member", "Membre d’une organisation partenaire"
     VOLUNTEER = "volunteer", "Bénévole"
+    HOTLINE_OPERATOR = "hotline_operator", "Écoutante ou écoutant d’un numéro vert"
 
 
 # The scope field each role must carry (and only that one).
@@ -24,6 +25,7 @@ ROLE_SCOPE_FIELD = {
     Role.SOCIAL_SERVICES_MANAGER: "commune_or_epci",
     Role.PARTNER_MEMBER: "organisation",
     Role.VOLUNTEER: "organisation",
+    Role.HOTLINE_OPERATOR: "line",
 }
 
 
@@ -33,8 +35,8 @@ INSTRUCTING_ROLES = (Role.ARS_REGION, Role.ARS_DELEGATION)
 # The social services of a commune (CCAS) or an EPCI (CIAS): the only people who read the register of fragile people.
 SOCIAL_SERVICES_ROLES = (Role.SOCIAL_SERVICES, Role.SOCIAL_SERVICES_MANAGER)
 # Who must use a second factor besides the admin (User.requires_second_factor): those who read personal data of the
-# people helped (the register, and the phone numbers a volunteer calls).
-SECOND_FACTOR_ROLES = (*SOCIAL_SERVICES_ROLES, Role.VOLUNTEER)
+# people helped (the register, the phone numbers a volunteer calls, the numbers a hotline calls back).
+SECOND_FACTOR_ROLES = (*SOCIAL_SERVICES_ROLES, Role.VOLUNTEER, Role.HOTLINE_OPERATOR)
 RESTRICTION_READERS = (*ARS_ROLES, Role.CLS_COORDINATOR, Role.ELECTED_OFFICIAL, *SOCIAL_SERVICES_ROLES)
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth import forms as auth_forms
 from mobilisation.contracts.models import Cls
 from mobilisation.core.forms import BaseForm, StaleSaveGuardMixin, SubmitOnceMixin
 from mobilisation.directory.models import Organisation
+from mobilisation.hotline.models import Line
 from mobilisation.territories.models import Commune, Department, Epci
 
 from .enums import CLS_ROLES, ORGANISATION_ROLES, ROLE_SCOPE_FIELD, SOCIAL_SERVICES_ROLES, InvitationState, Role
@@ -71,6 +72,7 @@ SCOPE_HELP = {
     "commune": "Pour un CCAS : code INSEE de la commune, par exemple 22050.",
     "epci": "Pour un CIAS (à la place de la commune).",
     "organisation": "Pour les membres et bénévoles d’une organisation partenaire.",
+    "line": "Pour les écoutants d’un numéro vert : ils ne voient que le journal et les rappels de cette ligne.",
 }
 # The roles each scope field serves (the page shows a field only for its roles, when scripts run).
 SCOPE_ROLES = {
@@ -79,11 +81,13 @@ SCOPE_ROLES = {
     "commune": list(SOCIAL_SERVICES_ROLES),
     "epci": list(SOCIAL_SERVICES_ROLES),
     "organisation": list(ORGANISATION_ROLES),
+    "line": [Role.HOTLINE_OPERATOR],
 }
 REQUIRED_SCOPE = {
     "department": "Choisissez le département de la délégation.",
     "cls": "Choisissez le CLS.",
     "organisation": "Choisissez l’organisation.",
+    "line": "Choisissez la ligne du numéro vert.",
 }
 
 
@@ -114,6 +118,7 @@ class ScopeFieldsMixin(forms.Form):
     organisation = forms.ModelChoiceField(
         label="Organisation partenaire", queryset=Organisation.objects.none(), required=False, empty_label="—"
     )
+    line = forms.ModelChoiceField(label="Ligne du numéro vert", queryset=Line.objects.none(), required=False, empty_label="—")
 
     def setup_scope(self, grants):
         self.grants = grants
@@ -121,7 +126,7 @@ class ScopeFieldsMixin(forms.Form):
         offered = {}
         for role in grants.roles:
             offered.update(grants.scopes_of(role))
-        orderings = {"department": "code", "cls": "name", "commune": "insee_code", "epci": "name", "organisation": "name"}
+        orderings = {"department": "code", "cls": "name", "commune": "insee_code", "epci": "name", "organisation": "name", "line": "name"}
         for name in SCOPE_FIELDS:
             if name in offered:
                 self.fields[name].queryset = offered[name].order_by(orderings[name])

@@ -110,6 +110,7 @@ class Scope:
     commune_codes: frozenset = field(default_factory=frozenset)
     epci_sirens: frozenset = field(default_factory=frozenset)
     organisation_ids: frozenset = field(default_factory=frozenset)
+    line_ids: frozenset = field(default_factory=frozenset)  # the hotline lines of an operator
     cls_roles: frozenset = field(default_factory=frozenset)  # (role, cls id) pairs
     organisation_roles: frozenset = field(default_factory=frozenset)  # (role, organisation id) pairs
     commune_roles: frozenset = field(default_factory=frozenset)  # (role, INSEE code) pairs
@@ -202,7 +203,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         if not self.is_active:
             return Scope()
         memberships = list(
-            self.memberships.active().values_list("role", "department_id", "cls_id", "commune_id", "epci_id", "organisation_id")
+            self.memberships.active().values_list("role", "department_id", "cls_id", "commune_id", "epci_id", "organisation_id", "line_id")
         )
         roles = frozenset(role for role, *_ in memberships)
         return Scope(
@@ -214,6 +215,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             commune_codes=frozenset(m[3] for m in memberships if m[3]),
             epci_sirens=frozenset(m[4] for m in memberships if m[4]),
             organisation_ids=frozenset(m[5] for m in memberships if m[5]),
+            line_ids=frozenset(m[6] for m in memberships if m[6]),
             cls_roles=frozenset((m[0], m[2]) for m in memberships if m[2]),
             organisation_roles=frozenset((m[0], m[5]) for m in memberships if m[5]),
             commune_roles=frozenset((m[0], m[3]) for m in memberships if m[3]),
@@ -264,7 +266,7 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(grants.condition(), touchable(user, prefix="user__"))
 
     def with_scope(self):
-        return self.select_related("department", "cls", "commune", "epci", "organisation")
+        return self.select_related("department", "cls", "commune", "epci", "organisation", "line")
 
     def in_department(self, department):
         """Memberships whose scope lies in a department (a CLS, commune, EPCI seat or organisation of it)."""
@@ -274,6 +276,8 @@ class MembershipQuerySet(models.QuerySet):
             | Q(commune__department=department)
             | Q(epci__seat_department=department)
             | Q(organisation__department=department)
+            | Q(line__cls__department=department)
+            | Q(line__commune__department=department)
         )
 
     def in_cls(self, cls):
@@ -281,7 +285,14 @@ class MembershipQuerySet(models.QuerySet):
         from mobilisation.directory.models import Organisation
 
         partners = Organisation.objects.filter(communes__contracts=cls).values("pk")
-        return self.filter(Q(cls=cls) | Q(commune__contracts=cls) | Q(epci__contracts=cls) | Q(organisation__in=partners))
+        return self.filter(
+            Q(cls=cls)
+            | Q(commune__contracts=cls)
+            | Q(epci__contracts=cls)
+            | Q(organisation__in=partners)
+            | Q(line__cls=cls)
+            | Q(line__commune__contracts=cls)
+        )
 
 
 class Membership(PublicIdModel):
@@ -301,6 +312,9 @@ class Membership(PublicIdModel):
     )
     organisation = models.ForeignKey(
         "directory.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="memberships", verbose_name="organisation"
+    )
+    line = models.ForeignKey(
+        "hotline.Line", on_delete=models.CASCADE, null=True, blank=True, related_name="memberships", verbose_name="ligne du numéro vert"
     )
     is_active = models.BooleanField("active", default=True)
     # Who changed it and why: services set `_change_reason`, HistoryRequestMiddleware (or `_history_user`) the author.
@@ -326,6 +340,7 @@ class Membership(PublicIdModel):
                         commune__isnull=True,
                         epci__isnull=True,
                         organisation__isnull=True,
+                        line__isnull=True,
                     )
                     | Q(
                         role=Role.ARS_DELEGATION,
@@ -334,6 +349,7 @@ class Membership(PublicIdModel):
                         commune__isnull=True,
                         epci__isnull=True,
                         organisation__isnull=True,
+                        line__isnull=True,
                     )
                     | Q(
                         role__in=[Role.CLS_COORDINATOR, Role.ELECTED_OFFICIAL],
@@ -342,6 +358,7 @@ class Membership(PublicIdModel):
                         commune__isnull=True,
                         epci__isnull=True,
                         organisation__isnull=True,
+                        line__isnull=True,
                     )
                     | (
                         Q(
@@ -349,6 +366,7 @@ class Membership(PublicIdModel):
                             department__isnull=True,
                             cls__isnull=True,
                             organisation__isnull=True,
+                            line__isnull=True,
                         )
                         & (Q(commune__isnull=False, epci__isnull=True) | Q(commune__isnull=True, epci__isnull=False))
                     )
@@ -359,18 +377,28 @@ class Membership(PublicIdModel):
                         cls__isnull=True,
                         commune__isnull=True,
                         epci__isnull=True,
+                        line__isnull=True,
+                    )
+                    | Q(
+                        role=Role.HOTLINE_OPERATOR,
+                        line__isnull=False,
+                        department__isnull=True,
+                        cls__isnull=True,
+                        commune__isnull=True,
+                        epci__isnull=True,
+                        organisation__isnull=True,
                     )
                 ),
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "department", "cls", "commune", "epci", "organisation"],
+                fields=["user", "role", "department", "cls", "commune", "epci", "organisation", "line"],
                 name="unique_membership",
                 nulls_distinct=False,
             ),
         ]
 
     def __str__(self):
-        scope = self.department or self.cls or self.commune or self.epci or self.organisation or "Bretagne"
+        scope = self.department or self.cls or self.commune or self.epci or self.organisation or self.line or "Bretagne"
         return f"{self.get_role_display()} – {scope}"
 
     @property
@@ -383,13 +411,19 @@ class Membership(PublicIdModel):
         return {name: getattr(self, name) for name in SCOPE_FIELDS if getattr(self, f"{name}_id") is not None}
 
 
-SCOPE_FIELDS = ("department", "cls", "commune", "epci", "organisation")
+SCOPE_FIELDS = ("department", "cls", "commune", "epci", "organisation", "line")
 
 
 def scope_label_of(membership):
     """The scope of a membership or of one of its historical records, in words."""
     return str(
-        membership.department or membership.cls or membership.commune or membership.epci or membership.organisation or "Région Bretagne"
+        membership.department
+        or membership.cls
+        or membership.commune
+        or membership.epci
+        or membership.organisation
+        or membership.line
+        or "Région Bretagne"
     )
 
 

@@ -2,9 +2,9 @@
 
 The ARS region (and a superuser) grants any role on any scope. A CLS coordinator grants, for their own CLS only,
 the elected officials of that CLS and the members and volunteers of its partner organisations (an organisation
-serving at least one commune of the CLS; one shared with another CLS is open to both coordinators). The manager of a
-CCAS or CIAS grants the agents of its own commune or EPCI (the named people who read its register). Nobody else
-manages anyone. Nobody manages their own account, and only a superuser touches a superuser.
+serving at least one commune of the CLS; one shared with another CLS is open to both coordinators), and the operators
+of the CLS's hotline lines. The manager of a CCAS or CIAS grants the agents of its own commune or EPCI (the named
+people who read its register) and the operators of the lines of its communes. Nobody else manages anyone. Nobody manages their own account, and only a superuser touches a superuser.
 
 Every people queryset (`User.objects.editable_by`, `Membership.objects.manageable_by`, `visible_to`) and every
 people form (the roles and scopes it offers, the grant it accepts) asks this class.
@@ -51,6 +51,8 @@ class Grants:
             roles += [Role.ELECTED_OFFICIAL, Role.PARTNER_MEMBER, Role.VOLUNTEER]
         if self.managed_communes or self.managed_epcis:
             roles.append(Role.SOCIAL_SERVICES)
+        if self.coordinated or self.managed_communes or self.managed_epcis:
+            roles.append(Role.HOTLINE_OPERATOR)
         return roles
 
     # The scope objects open to the user, by scope field. Querysets stay lazy: building Grants runs no query.
@@ -87,6 +89,12 @@ class Grants:
         serving = Organisation.objects.filter(communes__contracts__in=self.coordinated).values("pk")
         return Organisation.objects.filter(pk__in=serving)
 
+    @cached_property
+    def lines(self):
+        from mobilisation.hotline.models import Line
+
+        return Line.objects.all() if self.everything else Line.objects.managed_by_grants(self)
+
     def scopes_of(self, role):
         """{scope field: queryset of the objects `role` may take}; {} for a regional role, None if not granted."""
         if role not in self.roles:
@@ -96,7 +104,9 @@ class Grants:
             return {}
         if field == "commune_or_epci":
             return {"commune": self.communes, "epci": self.epcis}
-        return {field: getattr(self, {"department": "departments", "cls": "contracts", "organisation": "organisations"}[field])}
+        return {
+            field: getattr(self, {"department": "departments", "cls": "contracts", "organisation": "organisations", "line": "lines"}[field])
+        }
 
     def allows(self, role, scope):
         """Whether the user may grant `role` on `scope` ({"cls": <Cls>}, {} for a regional role)."""

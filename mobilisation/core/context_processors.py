@@ -52,6 +52,8 @@ def navigation_for(user):
             if Volunteer.objects.filter(user=user).validated().exists():  # a sign-up validated, not an invitation
                 items.append(("Missions d’entraide", reverse("aid:missions")))
             items.append(("Mon engagement", reverse("volunteers:my_space")))
+        if user.is_superuser or user.has_role(Role.HOTLINE_OPERATOR, *CLS_ROLES, Role.SOCIAL_SERVICES_MANAGER, *ARS_ROLES):
+            items.append(("Numéro vert", reverse("hotline:index")))
         if user.is_superuser or user.has_role(*ARS_ROLES, *CLS_ROLES):
             items.append(("Chiffres de la veille", reverse("veille:figures")))
         if reads_journal(user):

@@ -7,8 +7,8 @@ emptied or evicted only costs a render.
 
 - "public": the reference and public content (territories, statistics, CLS registry, catalogue). Bumped by saves of
   those models (`PUBLIC_CONTENT_MODELS`, connected in CoreConfig.ready()) and by the loaders, which write in bulk.
-- "help": the local help (the directory's organisations and services, the restriction periods): the portal's pages
-  of help near a commune. Bumped by saves of `HELP_CONTENT_MODELS`.
+- "help": the local help (the directory's organisations and services, the restriction periods, the hotline's lines
+  and FAQ): the portal's pages of help near a commune and its questions and answers. Bumped by saves of `HELP_CONTENT_MODELS`.
 - "plan:<id>": one plan's page; bumped by every plans service (plans.services.common.record) and by the restriction
   state refresh. "plans": every plan at once, for the follow-ups that add them up.
 
@@ -53,6 +53,9 @@ HELP_CONTENT_MODELS = [
     "directory.Organisation",
     "directory.Service",
     "plans.RestrictionPeriod",
+    "hotline.Line",
+    "hotline.FaqEntry",
+    "hotline.FaqVariant",
 ]
 CSRF_PLACEHOLDER = "csrf-3f0c9a7e5b2d4e61a8f9c0d1e2b3a4c5"
 VERSION_TIMEOUT = None  # a version lives until it is replaced

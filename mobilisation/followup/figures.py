@@ -5,39 +5,14 @@ this module. A count from 1 to 4 is shown as "< 5", so that a small commune's fi
 rate computed from a hidden count is hidden too.
 """
 
-from dataclasses import dataclass
-
 from django.db.models import Count, Q
+
+from mobilisation.core.aggregates import THRESHOLD, Figure  # noqa: F401 - the one helper, read here by the views too
 
 from .enums import Category, EscalationState, FinalStatus, Outcome, TaskState
 from .models import CallAttempt, Campaign, ContactTask, Escalation, FollowedPerson, Person
 
-THRESHOLD = 5
 REACHED = [outcome.value for outcome in Outcome if outcome.reached]
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A count as it may be shown: the value, or "< 5" when it is small enough to name someone."""
-
-    value: int
-
-    @property
-    def hidden(self):
-        return 0 < self.value < THRESHOLD
-
-    def __str__(self):
-        if self.hidden:
-            return "< 5"
-        from mobilisation.core.formats import number
-
-        return number(self.value)
-
-    def rate_of(self, total):
-        """ "87 %" of `total` (a Figure), or "—" when either count is hidden or the total is zero."""
-        if self.hidden or total.hidden or not total.value:
-            return "—"
-        return f"{round(100 * self.value / total.value)} %"
 
 
 def campaign_counts(campaigns):

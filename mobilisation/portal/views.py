@@ -16,6 +16,7 @@ from mobilisation.contracts.models import Cls
 from mobilisation.core.limits import per_client_limit
 from mobilisation.core.page_cache import public_page as cached_public_page
 from mobilisation.directory.models import Organisation, Service
+from mobilisation.hotline.models import Line
 from mobilisation.jobs.models import Job
 from mobilisation.mutualaid.models import Volunteer
 from mobilisation.territories.forms import TerritorySearchForm, search_box
@@ -97,6 +98,7 @@ def dashboard(request):
         "register_home": followup_todo.social_services_home(user),
         "caller_home": followup_todo.caller_home(user),
         "volunteers_home": volunteers_home(user),
+        "hotline_home": hotline_home(user),
         "is_volunteer": user.has_role(Role.VOLUNTEER),
         "reads_veille_figures": user.is_superuser or user.has_role(*ARS_ROLES, Role.CLS_COORDINATOR, Role.ELECTED_OFFICIAL),
         "is_volunteer_only": scope.roles == {Role.VOLUNTEER},
@@ -105,6 +107,25 @@ def dashboard(request):
         "breadcrumb": [("Accueil", "/")],
     }
     return render(request, "portal/dashboard.html", context)
+
+
+def hotline_home(user):
+    """For hotline operators, their lines and the callbacks waiting; for social services, the proposals to examine."""
+    from mobilisation.accounts.enums import SOCIAL_SERVICES_ROLES
+    from mobilisation.hotline.enums import CallbackState
+    from mobilisation.hotline.models import RegistrationProposal
+
+    lines = []
+    if user.has_role(Role.HOTLINE_OPERATOR):
+        lines = list(
+            Line.objects.operated_by(user)
+            .annotate(waiting=Count("callbacks", filter=Q(callbacks__state=CallbackState.OPEN)))
+            .order_by("name")
+        )
+    proposals = RegistrationProposal.objects.visible_to(user).waiting().count() if user.has_role(*SOCIAL_SERVICES_ROLES) else 0
+    if not (lines or proposals):
+        return None
+    return {"lines": lines, "proposals": proposals}
 
 
 def volunteers_home(user):
@@ -187,6 +208,7 @@ def help_commune(request, insee_code):
         "commune": commune,
         **help.page_data(commune, page=request.GET.get("page")),
         "contracts": Cls.objects.public().covering(commune).order_by("name"),
+        "hotlines": Line.objects.serving(commune).order_by("name"),
         "breadcrumb": [("Accueil", "/"), HELP],
     }
     return render(request, "portal/help_commune.html", context)

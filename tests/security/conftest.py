@@ -99,7 +99,28 @@ def world(cls_dinan, cls_brest, coordinator_dinan, coordinator_brest, ars_region
         "service": build_service(dinan),
         "volunteer": build_volunteer(),
         "aid_request": build_aid_request(),
+        "hotline": build_hotline(cls_dinan),
     }
+
+
+def build_hotline(cls):
+    """Dinan's numéro vert: its line, a missed call to call back, an FAQ entry, a registration proposal."""
+    from mobilisation.hotline.models import Callback, FaqEntry, Line, RegistrationProposal
+
+    line = Line.objects.create(name="Numéro vert de Dinan", cls=cls, number="+33261910250", hours="9 h – 19 h")
+    callback = Callback.objects.create(line=line, origin="manque", phone="+33261910099")
+    entry = FaqEntry.objects.create(
+        question="Puis-je sortir ?", answer="Oui.", theme="mesures", state="validee", validated_at=datetime.datetime.now(datetime.UTC)
+    )
+    proposal = RegistrationProposal.objects.create(
+        line=line,
+        commune_id="22050",
+        first_name="Marcel",
+        last_name="Morvan",
+        phone="+33261910042",
+        consent_at=datetime.datetime.now(datetime.UTC),
+    )
+    return {"line": line, "callback": callback, "faq": entry, "proposal": proposal}
 
 
 def build_aid_request():

@@ -163,6 +163,13 @@ def get_urls(world, password_reset_link):
     parametrised["aid:ask"] = ["22050"]
     for name in ["request", "qualify", "assign", "cancel", "mission", "claim", "start", "deliver", "release"]:
         parametrised[f"aid:{name}"] = [world["aid_request"].public_id]
+    hotline = world["hotline"]
+    for name in ["log", "figures", "line_edit", "faq_panel", "missed", "callbacks"]:
+        parametrised[f"hotline:{name}"] = [hotline["line"].public_id]
+    parametrised["hotline:callback"] = [hotline["line"].public_id, hotline["callback"].public_id]
+    for name in ["faq_entry", "faq_edit", "faq_state"]:
+        parametrised[f"hotline:{name}"] = [hotline["faq"].public_id]
+    parametrised["hotline:proposal"] = [hotline["proposal"].public_id]
     for name in [
         "plan",
         "plan_pdf",

@@ -54,6 +54,15 @@ class ServiceQuerySet(models.QuerySet):
             condition |= Q(zone_epcis=commune.epci_id)
         return self.filter(pk__in=Service.objects.filter(condition).values("pk"))
 
+    def serving_area(self, communes):
+        """Services serving at least one of `communes` (a queryset): a hotline line's area."""
+        condition = (
+            Q(zone_communes__in=communes.values("pk"))
+            | Q(zone_departments__in=communes.values("department"))
+            | Q(zone_epcis__in=communes.exclude(epci__isnull=True).values("epci"))
+        )
+        return self.filter(pk__in=Service.objects.filter(condition).values("pk"))
+
     def editable_by(self, user):
         """Services of the organisations whose services `user` describes (Organisation.objects.services_editable_by)."""
         return self.filter(organisation__in=Organisation.objects.services_editable_by(user).values("pk"))

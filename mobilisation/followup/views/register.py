@@ -8,6 +8,7 @@ exception to "GET never writes", required by the audit itself.
 import functools
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -164,7 +165,9 @@ def edit(request, public_id=None):
         item = person_for(request, public_id)
         if not item.is_registered:
             raise Http404("Page introuvable")
-    form = PersonForm(request.POST or None, instance=item, communes=communes)
+    proposal = hotline_proposal(request) if public_id is None else None
+    initial = proposal_initial(proposal) if proposal is not None else None
+    form = PersonForm(request.POST or None, instance=item, communes=communes, initial=initial)
     contacts = ContactFormSet(request.POST or None, instance=item, prefix="contacts")
     if request.method == "POST" and form.is_valid() and contacts.is_valid():
         if item.pk:
@@ -174,6 +177,10 @@ def edit(request, public_id=None):
 
         def write():
             saved = services.register_person(form=form, contacts=contacts, by=request.user, request=request)
+            if proposal is not None:
+                from mobilisation.hotline.services import close_registered_proposal
+
+                close_registered_proposal(proposal=proposal, by=request.user)
             messages.success(
                 request,
                 f"{saved.first_name} {saved.last_name} est inscrite au registre. L’accusé de réception est à envoyer "
@@ -185,8 +192,37 @@ def edit(request, public_id=None):
     if item.pk and request.method == "GET":
         services.audit(AuditAction.READ, by=request.user, request=request, person=item, summary="formulaire de correction")
     title = f"Corriger la fiche de {item.first_name} {item.last_name}" if item.pk else "Inscrire une personne au registre"
-    context = {"form": form, "contacts": contacts, "title": title, "person": item, "breadcrumb": [HOME, REGISTER]}
+    context = {"form": form, "contacts": contacts, "title": title, "person": item, "proposal": proposal, "breadcrumb": [HOME, REGISTER]}
     return render(request, "followup/edit.html", context, status=400 if request.method == "POST" else 200)
+
+
+def hotline_proposal(request):
+    """The numéro vert's proposal this registration answers (?proposition=), if it is one of the agent's communes'
+    and still waits; None otherwise."""
+    from mobilisation.hotline.models import RegistrationProposal
+
+    key = request.GET.get("proposition")
+    if not key:
+        return None
+    try:
+        return RegistrationProposal.objects.visible_to(request.user).waiting().get(public_id=key)
+    except (RegistrationProposal.DoesNotExist, ValidationError):
+        raise Http404("Page introuvable") from None
+
+
+def proposal_initial(proposal):
+    from ..enums import Provenance
+
+    return {
+        "commune": proposal.commune_id,
+        "first_name": proposal.first_name,
+        "last_name": proposal.last_name,
+        "birth_date": proposal.birth_date,
+        "phone": proposal.phone,
+        "address": proposal.address,
+        "provenance": Provenance.THIRD_PARTY if proposal.by_relative else Provenance.PERSON,
+        "request_date": timezone.localdate(),
+    }
 
 
 @require_GET
