@@ -57,7 +57,7 @@ def expected(persona, allowed):
 def test_grants_of_each_role(people, cls_dinan, partner_organisation_dinan):
     region, dinan = Grants(people["region"]), Grants(people["coord_dinan"])
     assert region.everything and set(region.roles) == set(Role)
-    assert dinan.roles == [Role.ELECTED_OFFICIAL, Role.PARTNER_MEMBER, Role.VOLUNTEER]
+    assert dinan.roles == [Role.ELECTED_OFFICIAL, Role.PARTNER_MEMBER, Role.VOLUNTEER, Role.HOTLINE_OPERATOR]
     assert dinan.allows(Role.ELECTED_OFFICIAL, {"cls": cls_dinan})
     assert dinan.allows(Role.VOLUNTEER, {"organisation": partner_organisation_dinan})
     assert not dinan.allows(Role.CLS_COORDINATOR, {"cls": cls_dinan})

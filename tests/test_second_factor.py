@@ -402,7 +402,7 @@ def test_demo_accounts_that_must_use_a_second_factor_have_the_demo_application(r
     expected = {
         a["email"]
         for a in DEMO_ACCOUNTS
-        if a["role"] in (Role.SOCIAL_SERVICES, Role.SOCIAL_SERVICES_MANAGER, Role.VOLUNTEER, Role.ARS_REGION)
+        if a["role"] in (Role.SOCIAL_SERVICES, Role.SOCIAL_SERVICES_MANAGER, Role.VOLUNTEER, Role.HOTLINE_OPERATOR, Role.ARS_REGION)
     }
     assert with_device == expected
     assert all(User.objects.get(email=email).requires_second_factor or email.startswith("ars.region") for email in with_device)

@@ -1,6 +1,8 @@
 """The numéro vert's pages: its lines, the call log (one screen, keyboard first), the callbacks queue, the figures,
 the FAQ (written and validated by the ARS, read by the operators and the public), the CCAS's registration proposals."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -86,7 +88,7 @@ def faq_answers(entries, kinds):
 def index(request):
     user = request.user
     lines = list(Line.objects.visible_to(user).select_related("cls", "commune").order_by("name"))
-    since = timezone.make_aware(timezone.datetime.combine(timezone.localdate(), timezone.datetime.min.time()))
+    since = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
     today = figures.line_counts(lines, since=since)
     operated = set(user.scope.line_ids)
     managed = set(Line.objects.managed_by(user).filter(pk__in=[line.pk for line in lines]).values_list("pk", flat=True))

@@ -39,6 +39,6 @@ class Command(BaseCommand):
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account['email']:<42} {account['label']}")
         self.stdout.write(
-            f"Double authentification (CCAS, bénévole, ARS région pour l’administration) : clé {DEMO_TOTP_SECRET} "
+            f"Double authentification (CCAS, bénévole, écoutant, ARS région pour l’administration) : clé {DEMO_TOTP_SECRET} "
             "dans une application d’authentification, ou « make code-demo EMAIL=<adresse> » pour le code du moment."
         )
