@@ -120,6 +120,7 @@ def test_coordinator_invites_an_elected_official_of_the_cls_with_the_keyboard(vi
         "Élue ou élu référent du CLS",
         "Membre d’une organisation partenaire",
         "Bénévole",
+        "Écoutante ou écoutant d’un numéro vert",
     ]
     assert page.locator("#id_cls option").all_inner_texts() == ["—", "CLS de Dinan Agglomération"]
     tab.check("invitation par la coordination")
