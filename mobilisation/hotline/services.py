@@ -32,7 +32,7 @@ def log_call(*, line, operator, call, callback=None, aid_request=None, proposal=
     if callback_of is not None:
         closed = (
             Callback.objects.filter(pk=callback_of.pk, line=line, state=CallbackState.OPEN)
-            .filter(Q(claimed_by=operator) | Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
+            .filter(_free_for(operator, now))
             .update(**_closing(CallbackState.DONE, operator, now), attempts=F("attempts") + 1, last_attempt_at=now)
         )
         if not closed:
@@ -66,9 +66,14 @@ def claim(*, callback, by, now=None):
     now = now or timezone.now()
     return bool(
         Callback.objects.filter(pk=callback.pk, state=CallbackState.OPEN)
-        .filter(Q(claimed_by=by) | Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
+        .filter(_free_for(by, now))
         .update(claimed_by=by, claimed_until=now + CLAIM_FOR, updated_at=now)
     )
+
+
+def _free_for(user, now):
+    """A callback `user` may take or close: theirs, never taken, or whose claim has expired."""
+    return Q(claimed_by=user) | Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
 
 
 def release(*, callback, by, now=None):

@@ -210,7 +210,7 @@ def log(request, public_id):
         ]
         messages.success(request, "Appel enregistré" + (f" : {', '.join(done)}." if done else "."))
         return redirect(address)
-    today = Call.objects.filter(line=line).on_day(timezone.localdate())
+    today = Call.objects.visible_to(user).filter(line=line).on_day(timezone.localdate())
     recent = (
         today.filter(operator=user)
         .select_related("commune", "service", "faq_entry")
@@ -224,7 +224,7 @@ def log(request, public_id):
         "callback_of": callback_of,
         "recent": recent,
         "today_count": today.count(),
-        "waiting": Callback.objects.filter(line=line).waiting().count(),
+        "waiting": Callback.objects.visible_to(user).filter(line=line).waiting().count(),
         "missed_form": MissedCallForm(),
         "faq": faq_results(line, None, ""),
         "search_form": FaqSearchForm(),
@@ -296,7 +296,8 @@ def callbacks(request, public_id):
     line = line_operated(request, public_id)
     now = timezone.now()
     queue = (
-        Callback.objects.filter(line=line)
+        Callback.objects.visible_to(request.user)
+        .filter(line=line)
         .waiting()
         .select_related("claimed_by")
         .only(
@@ -328,8 +329,8 @@ def callbacks(request, public_id):
 @require_http_methods(["GET", "POST"])
 def callback(request, public_id, callback_id):
     line = line_operated(request, public_id)
-    item = get_object_or_404(Callback.objects.filter(line=line), public_id=callback_id)
     user = request.user
+    item = get_object_or_404(Callback.objects.visible_to(user).filter(line=line), public_id=callback_id)
     form = CallbackOutcomeForm(request.POST if request.POST.get("action") == "outcome" else None)
     if request.method == "POST":
         action = request.POST.get("action")
