@@ -131,3 +131,29 @@ def test_french_numbers_amounts_and_dates():
     assert formats.number(Decimal("1500.00")) == "1\xa0500" and formats.number(Decimal("12.46"), 1) == "12,5"
     assert formats.day(datetime.date(2026, 11, 1)) == "1er novembre 2026" and formats.day(datetime.date(2026, 8, 15)) == "15 août 2026"
     assert formats.number(None) == formats.euros("abc") == formats.day(None) == ""
+
+
+def test_quick_select_renders_like_django_select():
+    """The call log's long selects: same options, groups, selection and escaping as Django's own, in one pass."""
+    from django import forms
+
+    from mobilisation.core.forms import BaseForm, QuickSelect
+
+    choices = [("", "—"), ("Santé", [("1", "Vaccins <b>"), ("2", "Tests")]), ("3", "Écoles & crèches")]
+
+    class Form(BaseForm):
+        quick = forms.ChoiceField(choices=choices, widget=QuickSelect)
+        plain = forms.ChoiceField(choices=choices)
+
+    form = Form(initial={"quick": "2", "plain": "2"})
+    quick, plain = str(form["quick"]), str(form["plain"])
+    assert '<optgroup label="Santé"><option value="1">Vaccins &lt;b&gt;</option><option value="2" selected>Tests</option>' in quick
+    assert '<option value="3">Écoles &amp; crèches</option>' in quick
+    assert 'class="fr-select"' in quick
+
+    def options(html):
+        import re
+
+        return re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', html)
+
+    assert options(quick) == options(plain)

@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import connections, models
+from django.utils.html import format_html, format_html_join
 from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
 
 TEXT_MAX_LENGTH = 10_000
@@ -48,6 +49,26 @@ def formfield_for(model_field, **kwargs):
     if isinstance(model_field, models.ManyToManyField):
         kwargs.setdefault("form_class", ModelMultipleChoiceField)
     return model_field.formfield(**kwargs)
+
+
+class QuickSelect(forms.Select):
+    """A select of hundreds of options (the FAQ's entries, the services of a territory) rendered in one pass: Django
+    renders a template per option, a third of the call log's time."""
+
+    template_name = "core/widgets/quick_select.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        parts = []
+        for group_name, options, _index in context["widget"]["optgroups"]:
+            html = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((option["value"], " selected" if option["selected"] else "", option["label"]) for option in options),
+            )
+            parts.append(format_html('<optgroup label="{}">{}</optgroup>', group_name, html) if group_name else html)
+        context["widget"]["options_html"] = format_html_join("", "{}", ((part,) for part in parts))
+        return context
 
 
 class DsfrContextMixin:

@@ -9,7 +9,7 @@ from django.forms.utils import ErrorDict
 from django.utils import timezone
 from phonenumber_field.formfields import PhoneNumberField
 
-from mobilisation.core.forms import BaseForm, BaseModelForm, SubmitOnceMixin
+from mobilisation.core.forms import BaseForm, BaseModelForm, QuickSelect, SubmitOnceMixin
 from mobilisation.core.text import search_key
 from mobilisation.directory.models import Service
 from mobilisation.mutualaid.forms import PHONE_MESSAGE, AidRequestForm
@@ -101,6 +101,7 @@ class CallForm(SubmitOnceMixin, BaseForm):
         queryset=FaqEntry.objects.none(),
         required=False,
         empty_label="Aucune",
+        widget=QuickSelect,
         error_messages={"invalid_choice": "Cette fiche n’est plus en vigueur : choisissez-en une autre."},
     )
     answer = forms.CharField(
@@ -116,6 +117,7 @@ class CallForm(SubmitOnceMixin, BaseForm):
         queryset=Service.objects.none(),
         required=False,
         empty_label="—",
+        widget=QuickSelect,
         help_text="Pour une orientation vers un service de l’annuaire.",
         error_messages={"invalid_choice": "Ce service ne sert pas le territoire de la ligne."},
     )
