@@ -65,6 +65,11 @@ ENDPOINTS = [
         "missions", "Demandes à pourvoir près de chez moi (bénévole)", "/entraide/missions/", persona="volunteer", expect="à pourvoir"
     ),
     Endpoint("volunteer_sign_up", "Devenir bénévole à Dinan (visiteur)", "/benevoles/devenir-benevole/22050/", expect="Devenir bénévole"),
+    Endpoint("housing", "Hébergement d’isolement, places et demandes (membre)", "/hebergement/", persona="partner", expect="Places libres"),
+    Endpoint(
+        "housing_capacity", "Places d’isolement libres, région", "/hebergement/capacites/", persona="region", expect="Places libres par"
+    ),
+    Endpoint("housing_ask", "Demander un hébergement d’isolement à Dinan (visiteur)", "/hebergement/demander/22050/", expect="hébergement"),
     Endpoint("hotline_log", "Journal d’appels du numéro vert (écoutant)", "{line}/", persona="operator", expect="Appel en cours"),
     Endpoint("hotline_callbacks", "Rappels à faire (écoutant)", "{line}/rappels/", persona="operator", expect="Rappels à faire"),
     Endpoint(

@@ -19,6 +19,7 @@ urlpatterns = [
     path("registre/", include("mobilisation.followup.urls")),
     path("benevoles/", include("mobilisation.mutualaid.urls")),
     path("entraide/", include("mobilisation.mutualaid.request_urls")),
+    path("hebergement/", include("mobilisation.mutualaid.housing_urls")),
     path("numero-vert/", include("mobilisation.hotline.urls")),
     path("appels/", include((call_urlpatterns, "calls"))),
     path("veille/", include((figure_urlpatterns, "veille"))),

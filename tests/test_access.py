@@ -67,6 +67,8 @@ EXPECTED_PUBLIC = {
     "volunteers:thanks",
     "aid:ask",
     "aid:asked",
+    "housing:ask",
+    "housing:asked",
     "hotline:public_faq",
 }
 

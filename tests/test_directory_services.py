@@ -279,7 +279,7 @@ def test_the_portal_page_queries_do_not_grow_with_the_services(login, partner_or
     lockdown()
     for n in range(30):
         make_service(partner_organisation_dinan, name=f"Service {n:02d}", modalities=("presentiel", "distance"))
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = login().get(reverse("portal:help_commune", args=["22050"]), {"page": 2})
     page = page_text(response)
     assert "30 services (page 2 sur 2)" in page and "Service 29" in page and "Service 00" not in page

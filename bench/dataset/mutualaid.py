@@ -7,6 +7,8 @@ import datetime
 from mobilisation.mutualaid.enums import (
     ALL_SLOTS,
     AgeBand,
+    BookingSource,
+    BookingState,
     HelpKind,
     Language,
     RequestSource,
@@ -15,7 +17,7 @@ from mobilisation.mutualaid.enums import (
     Urgency,
     VolunteerState,
 )
-from mobilisation.mutualaid.models import AidRequest, Volunteer
+from mobilisation.mutualaid.models import AidRequest, HousingBooking, HousingPlace, Volunteer
 
 from .people import email_part, fiction_phone, full_name
 
@@ -89,6 +91,7 @@ def build(ctx):
         if volunteer.state == VolunteerState.VALIDATED:
             by_organisation.setdefault(volunteer.organisation_id, []).append(volunteer)
     build_requests(ctx, by_organisation)
+    build_housing(ctx)
 
 
 REQUESTS_PER_ASSOCIATION = (5, 25)
@@ -149,3 +152,67 @@ def build_requests(ctx, volunteers_by_organisation):
                     request.delivery_note = "Aide apportée."
                 requests.append(request)
     ctx.insert(requests)
+
+
+PLACES_PER_ASSOCIATION = (0, 3)
+STAYS_PER_PLACE = (5, 30)
+STAY_WEIGHTS = [
+    (BookingState.REQUESTED, 2),
+    (BookingState.CONFIRMED, 3),
+    (BookingState.ARRIVED, 3),
+    (BookingState.ENDED, 8),
+    (BookingState.REFUSED, 1),
+    (BookingState.CANCELLED, 1),
+]
+
+
+def build_housing(ctx):
+    """Isolation places of the associations (two to twelve people each) and stays around today in every state: the
+    week the capacity view and the places page count."""
+    today = datetime.date.today()
+    places = []
+    for organisations in ctx.data["organisations"].values():
+        for organisation in organisations:
+            if organisation.kind != "association":
+                continue
+            codes = ctx.data["served"][organisation.pk]
+            for index in range(ctx.rng.randint(*PLACES_PER_ASSOCIATION)):
+                places.append(
+                    HousingPlace(
+                        public_id=ctx.uuid(),
+                        organisation_id=organisation.pk,
+                        name=f"Hébergement {index + 1} – {organisation.name}"[:150],
+                        kind=ctx.rng.choice(["logement", "gite", "hotel", "residence"]),
+                        commune_id=ctx.rng.choice(codes),
+                        address=f"{ctx.rng.randint(1, 80)} rue du Port",
+                        capacity=ctx.rng.randint(2, 12),
+                        accessible=ctx.chance(0.4),
+                        conditions="Linge fourni, repas livrés.",
+                    )
+                )
+    places = ctx.insert(places)
+    stays = []
+    for place in places:
+        for _ in range(ctx.rng.randint(*STAYS_PER_PLACE)):
+            state = ctx.weighted(STAY_WEIGHTS)
+            arrival = today + datetime.timedelta(days=ctx.rng.randint(-40 if state == BookingState.ENDED else -6, 10))
+            first, last = full_name(ctx)
+            created = ctx.moment(arrival - datetime.timedelta(days=1))
+            stays.append(
+                HousingBooking(
+                    public_id=ctx.uuid(),
+                    place_id=place.pk,
+                    arrival=arrival,
+                    departure=arrival + datetime.timedelta(days=ctx.rng.randint(2, 14)),
+                    people=ctx.rng.randint(1, min(3, place.capacity)),
+                    first_name=first,
+                    last_name=last,
+                    phone=fiction_phone(ctx),
+                    source=ctx.rng.choice(BookingSource.values),
+                    consent_at=created,
+                    state=state,
+                    created_at=created,
+                    updated_at=created,
+                )
+            )
+    ctx.insert(stays)

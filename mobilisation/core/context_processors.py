@@ -48,6 +48,7 @@ def navigation_for(user):
         if user.is_superuser or user.has_role(Role.PARTNER_MEMBER, *SOCIAL_SERVICES_ROLES):
             items.append(("Demandes d’aide", reverse("aid:requests")))
             items.append(("Bénévoles", reverse("volunteers:index")))
+            items.append(("Hébergement", reverse("housing:index")))
         elif Role.VOLUNTEER in scope.roles:
             if Volunteer.objects.filter(user=user).validated().exists():  # a sign-up validated, not an invitation
                 items.append(("Missions d’entraide", reverse("aid:missions")))
@@ -56,6 +57,7 @@ def navigation_for(user):
             items.append(("Numéro vert", reverse("hotline:index")))
         if user.is_superuser or user.has_role(*ARS_ROLES, *CLS_ROLES):
             items.append(("Chiffres de la veille", reverse("veille:figures")))
+            items.append(("Places d’isolement", reverse("housing:capacity")))
         if reads_journal(user):
             items.append(("Journal des accès", reverse("audit:journal")))
         if (scope.roles - {Role.VOLUNTEER} or user.is_superuser) and not user.requires_second_factor:

@@ -56,6 +56,7 @@ HELP_CONTENT_MODELS = [
     "hotline.Line",
     "hotline.FaqEntry",
     "hotline.FaqVariant",
+    "mutualaid.HousingPlace",
 ]
 CSRF_PLACEHOLDER = "csrf-3f0c9a7e5b2d4e61a8f9c0d1e2b3a4c5"
 VERSION_TIMEOUT = None  # a version lives until it is replaced

@@ -7,4 +7,8 @@ class MutualaidConfig(AppConfig):
     verbose_name = "Entraide"
 
     def ready(self):
-        from . import tasks  # noqa: F401 (the periodic jobs register themselves)
+        from mobilisation.core import indicators
+
+        from . import housing, tasks  # noqa: F401 (the periodic jobs register themselves)
+
+        indicators.provider(housing.action_indicators)

@@ -141,3 +141,83 @@ def create_demo_requests():
             )
         created += 1
     return created
+
+
+PLACES = [
+    (
+        "Gîte d’étape du Jerzual",
+        "gite",
+        "12 rue du Jerzual",
+        4,
+        True,
+        "Deux chambres, cuisine équipée. Repas livrés par les bénévoles sur demande. Animaux non admis.",
+    ),
+    (
+        "Résidence des Tilleuls – studios d’isolement",
+        "residence",
+        "5 avenue des Tilleuls",
+        6,
+        False,
+        "Studios meublés, linge fourni. Séjour de 14 nuits au plus.",
+    ),
+]
+STAYS = [
+    (0, "Nolwenn", "Le Bihan", 1, 0, 7, "demandee"),
+    (1, "Erwan", "Cadiou", 2, -2, 5, "arrivee"),
+]
+
+
+def create_demo_housing():
+    """Idempotent: the demo association's two isolation places at Dinan, one stay under way, one request to answer."""
+    from mobilisation.plans.models import PlannedAction
+
+    from . import housing
+    from .enums import BookingSource
+    from .models import HousingBooking, HousingPlace
+
+    assert settings.DEMO, "demo housing is for DEMO=1 only"
+    organisation = Organisation.objects.filter(name=DEMO_ORGANISATION).first()
+    if organisation is None:
+        return 0
+    action = PlannedAction.objects.filter(plan__cls__communes=DINAN).order_by("pk").first()
+    places = []
+    for name, kind, address, capacity, accessible, conditions in PLACES:
+        place, _ = HousingPlace.objects.get_or_create(
+            organisation=organisation,
+            name=name,
+            defaults={
+                "kind": kind,
+                "commune_id": DINAN,
+                "address": address,
+                "capacity": capacity,
+                "accessible": accessible,
+                "conditions": conditions,
+                "phone": "+33261910900",
+                "plan_action": action,
+            },
+        )
+        places.append(place)
+    today = timezone.localdate()
+    created = 0
+    for index, (place_index, first, last, people, start, nights, state) in enumerate(STAYS):
+        if HousingBooking.objects.filter(first_name=first, last_name=last).exists():
+            continue
+        booking = housing.request_stay(
+            place=places[place_index],
+            data={
+                "arrival": today + datetime.timedelta(days=start),
+                "departure": today + datetime.timedelta(days=start + nights),
+                "people": people,
+                "first_name": first,
+                "last_name": last,
+                "phone": f"+33261910{910 + index:03d}",
+                "email": f"{first.lower()}.{last.lower().replace(' ', '')}@exemple.invalid",
+            },
+            source=BookingSource.PORTAL,
+        )
+        if state == "arrivee":
+            booking.created_at = booking.created_at - datetime.timedelta(days=3)
+            housing.confirm(booking=booking, by=None)
+            housing.arrive(booking=booking, by=None)
+        created += 1
+    return created

@@ -116,3 +116,33 @@ class RequestAction(models.TextChoices):
     RELEASED = "rendue", "Rendue par le bénévole"
     TIMED_OUT = "expiree", "Revenue dans la file, faute d’action à temps"
     CANCELLED = "annulee", "Annulée"
+
+
+# Isolation housing.
+
+
+class HousingKind(models.TextChoices):
+    FLAT = "logement", "Logement (appartement, maison)"
+    GITE = "gite", "Gîte ou meublé"
+    HOTEL = "hotel", "Chambre d’hôtel"
+    RESIDENCE = "residence", "Résidence, foyer ou internat"
+    OTHER = "autre", "Autre hébergement"
+
+
+class BookingState(models.TextChoices):
+    REQUESTED = "demandee", "Demandée"
+    CONFIRMED = "confirmee", "Confirmée"
+    ARRIVED = "arrivee", "Arrivée"
+    ENDED = "terminee", "Terminée"
+    REFUSED = "refusee", "Non retenue"
+    CANCELLED = "annulee", "Annulée"
+
+
+# The bookings that hold places for their nights (an ended stay keeps the nights it used: they were offered).
+OCCUPYING_STATES = (BookingState.CONFIRMED, BookingState.ARRIVED, BookingState.ENDED)
+OPEN_BOOKING_STATES = (BookingState.REQUESTED, BookingState.CONFIRMED, BookingState.ARRIVED)
+
+
+class BookingSource(models.TextChoices):
+    PORTAL = "portail", "Portail (la personne ou un proche)"
+    AGENT = "accueil", "Saisie par l’organisation"

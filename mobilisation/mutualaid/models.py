@@ -25,12 +25,17 @@ from mobilisation.territories.models import Commune
 from .enums import (
     DAYS,
     HELD_REQUEST_STATES,
+    OCCUPYING_STATES,
+    OPEN_BOOKING_STATES,
     OPEN_REQUEST_STATES,
     PERIOD_WORDS,
     PERIODS,
     AgeBand,
+    BookingSource,
+    BookingState,
     Fulfilment,
     HelpKind,
+    HousingKind,
     Language,
     RefusalReason,
     RequestAction,
@@ -410,3 +415,151 @@ class AidRequestEvent(models.Model):
         verbose_name = "étape d’une demande d’aide"
         verbose_name_plural = "étapes des demandes d’aide"
         ordering = ["at", "pk"]
+
+
+# Isolation housing ------------------------------------------------------------------------------------------------
+
+MAX_PLACE_CAPACITY = 500
+MAX_STAY_NIGHTS = 60
+
+
+class HousingPlaceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The places of the organisations a user acts for: their own as a partner member, the CCAS and CIAS serving
+        their communes as social services (attachable_organisations). Above them, the capacity figures only."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(organisation__in=attachable_organisations(user).values("pk"))
+
+    def active(self):
+        return self.filter(is_active=True)
+
+    def serving(self, commune):
+        """The places open to the people of `commune`: in the territory of a CLS covering it, or in its EPCI."""
+        condition = Q(contracts__communes=commune)
+        if commune.epci_id:
+            condition |= Q(epci=commune.epci_id)
+        return self.filter(commune__in=Commune.objects.filter(condition).values("insee_code"))
+
+
+class HousingPlace(PublicIdModel):
+    """A place offered by a partner for people who must isolate and cannot at home: how many, where, on what terms."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="housing_places", verbose_name="organisation")
+    name = models.CharField("nom du lieu", max_length=150)
+    kind = models.CharField("type d’hébergement", max_length=10, choices=HousingKind.choices, default=HousingKind.FLAT)
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="housing_places", verbose_name="commune")
+    address = models.CharField("adresse", max_length=200, help_text="Donnée à la personne une fois sa réservation confirmée.")
+    capacity = models.PositiveSmallIntegerField("places (personnes accueillies en même temps)")
+    accessible = models.BooleanField("accessible en fauteuil roulant", default=False)
+    accessibility = models.CharField("précisions sur l’accessibilité", max_length=300, blank=True)
+    conditions = models.TextField(
+        "conditions d’accueil",
+        max_length=1000,
+        blank=True,
+        help_text="Repas, linge, animaux, durée maximale, ce qu’il faut apporter.",
+    )
+    phone = PhoneNumberField("téléphone des réservations", blank=True)
+    is_active = models.BooleanField("ouvert aux réservations", default=True)
+    plan_action = models.ForeignKey(
+        "plans.PlannedAction",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="action du plan",
+        help_text="Les nuits d’isolement offertes comptent dans ses indicateurs.",
+    )
+
+    objects = HousingPlaceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "lieu d’hébergement d’isolement"
+        verbose_name_plural = "lieux d’hébergement d’isolement"
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gte=1, capacity__lte=MAX_PLACE_CAPACITY), name="housing_place_capacity_in_range"),
+        ]
+        indexes = [models.Index(fields=["commune", "is_active"], name="housing_place_commune")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("housing:place", args=[self.public_id])
+
+
+class HousingBookingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The bookings of the places a user manages (HousingPlace.visible_to); nobody above them."""
+        return self.filter(place__in=HousingPlace.objects.visible_to(user).values("pk"))
+
+    def occupying(self):
+        return self.filter(state__in=OCCUPYING_STATES)
+
+    def open(self):
+        return self.filter(state__in=OPEN_BOOKING_STATES)
+
+    def overlapping(self, start, end):
+        """Bookings with at least one night in [start, end) (a night is the date one sleeps there)."""
+        return self.filter(arrival__lt=end, departure__gt=start)
+
+
+class HousingBooking(PublicIdModel):
+    """A stay asked for a period: for whom, how many, from when to when. No health reason is asked or stored."""
+
+    place = models.ForeignKey(HousingPlace, on_delete=models.PROTECT, related_name="bookings", verbose_name="lieu")
+    arrival = models.DateField("arrivée le")
+    departure = models.DateField("départ le")
+    people = models.PositiveSmallIntegerField("personnes", default=1)
+    first_name = models.CharField("prénom", max_length=100)
+    last_name = models.CharField("nom", max_length=100)
+    phone = PhoneNumberField("téléphone")
+    email = models.EmailField("adresse électronique", blank=True)
+    requester = models.CharField("demandée par", max_length=12, choices=Requester.choices, default=Requester.SELF)
+    requester_name = models.CharField("nom du proche", max_length=100, blank=True)
+    needs_accessible = models.BooleanField("besoin d’un accès en fauteuil roulant", default=False)
+    source = models.CharField("origine", max_length=10, choices=BookingSource.choices)
+    consent_at = models.DateTimeField("consentement donné le")
+    state = models.CharField("état", max_length=10, choices=BookingState.choices, default=BookingState.REQUESTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="décision par"
+    )
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
+    decision_note = models.CharField("motif", max_length=200, blank=True)
+    arrived_at = models.DateTimeField("arrivée constatée le", null=True, blank=True)
+    ended_at = models.DateTimeField("terminée le", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="saisie par"
+    )
+
+    objects = HousingBookingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "réservation d’hébergement d’isolement"
+        verbose_name_plural = "réservations d’hébergement d’isolement"
+        ordering = ["arrival", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(departure__gt=F("arrival")), name="housing_booking_departure_after_arrival"),
+            models.CheckConstraint(condition=Q(people__gte=1, people__lte=MAX_PLACE_CAPACITY), name="housing_booking_people_in_range"),
+        ]
+        indexes = [
+            models.Index(fields=["place", "state", "arrival", "departure"], name="housing_booking_nights"),
+            models.Index(fields=["state", "updated_at"], name="housing_booking_state"),
+        ]
+
+    def __str__(self):
+        return f"{self.place} – {self.arrival:%d/%m/%Y}"
+
+    def get_absolute_url(self):
+        return reverse("housing:booking", args=[self.public_id])
+
+    @property
+    def nights(self):
+        return (self.departure - self.arrival).days
+
+    @property
+    def is_open(self):
+        return self.state in OPEN_BOOKING_STATES

@@ -45,3 +45,11 @@ def erase_closed_requests():
     from .help_requests import erase_closed
 
     erase_closed()
+
+
+@periodic(every=datetime.timedelta(days=1))
+@reliable_task(label="Effacement des coordonnées des séjours d’isolement clos depuis 30 jours")
+def erase_closed_stays():
+    from .housing import erase_closed
+
+    erase_closed()

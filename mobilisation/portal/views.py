@@ -18,7 +18,7 @@ from mobilisation.core.page_cache import public_page as cached_public_page
 from mobilisation.directory.models import Organisation, Service
 from mobilisation.hotline.models import Line
 from mobilisation.jobs.models import Job
-from mobilisation.mutualaid.models import Volunteer
+from mobilisation.mutualaid.models import HousingPlace, Volunteer
 from mobilisation.territories.forms import TerritorySearchForm, search_box
 from mobilisation.territories.models import ArsOffice, Commune, DataSource, Department, Epci, Region
 
@@ -209,6 +209,7 @@ def help_commune(request, insee_code):
         **help.page_data(commune, page=request.GET.get("page")),
         "contracts": Cls.objects.public().covering(commune).order_by("name"),
         "hotlines": Line.objects.serving(commune).order_by("name"),
+        "housing": HousingPlace.objects.active().serving(commune).aggregate(places=Count("pk"), capacity=Sum("capacity")),
         "breadcrumb": [("Accueil", "/"), HELP],
     }
     return render(request, "portal/help_commune.html", context)

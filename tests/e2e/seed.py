@@ -198,8 +198,9 @@ def seed_everything(people):
     from mobilisation.directory.demo import create_demo_services
 
     create_demo_services()  # « Trouver de l'aide » at Dinan: three services, one of them at a place suspended by the lockdown
-    from mobilisation.mutualaid.demo import create_demo_requests, create_demo_volunteers
+    from mobilisation.mutualaid.demo import create_demo_housing, create_demo_requests, create_demo_volunteers
 
     create_demo_volunteers()  # sign-ups waiting at Dinan, the demo volunteer's record
     create_demo_requests()  # requests for help at Dinan: one to qualify, two to fill
+    create_demo_housing()  # two isolation places at Dinan, a stay under way, a request to answer
     return SimpleNamespace(plans=plans, follow_up=follow_up, restriction=restriction, meeting=meeting, people=people_seed)

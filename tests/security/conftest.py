@@ -100,7 +100,29 @@ def world(cls_dinan, cls_brest, coordinator_dinan, coordinator_brest, ars_region
         "volunteer": build_volunteer(),
         "aid_request": build_aid_request(),
         "hotline": build_hotline(cls_dinan),
+        "housing": build_housing(dinan),
     }
+
+
+def build_housing(side):
+    """An isolation place of Dinan's organisation and a stay asked there."""
+    from mobilisation.mutualaid.models import HousingBooking, HousingPlace
+
+    place = HousingPlace.objects.create(
+        organisation=side.organisation, name="Gîte du Jerzual", commune_id="22050", address="12 rue du Jerzual", capacity=4
+    )
+    today = datetime.date.today()
+    booking = HousingBooking.objects.create(
+        place=place,
+        arrival=today,
+        departure=today + datetime.timedelta(days=3),
+        first_name="Nolwenn",
+        last_name="Le Bihan",
+        phone="+33261910910",
+        source="portail",
+        consent_at=datetime.datetime.now(datetime.UTC),
+    )
+    return {"place": place, "booking": booking}
 
 
 def build_hotline(cls):

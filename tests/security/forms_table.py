@@ -272,6 +272,34 @@ def invitation_url(world):
 
 
 TEXT = "text"
+STAY_KINDS = {
+    "place": "pk",
+    "arrival": "date",
+    "departure": "date",
+    "people": "int",
+    "requester": "choice",
+    "first_name": TEXT,
+    "last_name": TEXT,
+    "phone": TEXT,
+    "email": "email",
+}
+
+
+def stay_data(w):
+    today = datetime.date.today()
+    return {
+        "place": w["housing"]["place"].pk,
+        "arrival": today.isoformat(),
+        "departure": (today + datetime.timedelta(days=5)).isoformat(),
+        "people": "2",
+        "requester": "la-personne",
+        "first_name": "Erwan",
+        "last_name": "Cadiou",
+        "phone": "02 61 91 00 91",
+        "consent": "on",
+    }
+
+
 FORMS = [
     FormCase(
         "connexion",
@@ -810,6 +838,45 @@ FORMS = [
             "consent": "on",
         },
         {"commune": "code", "kind": "choice", "first_name": TEXT, "address": TEXT, "phone": TEXT, "details": TEXT},
+    ),
+    FormCase(
+        "demander un hébergement d’isolement",
+        "anon",
+        lambda w: reverse("housing:ask", args=["22050"]),
+        lambda w: stay_data(w),
+        STAY_KINDS,
+    ),
+    FormCase(
+        "saisir une demande d’hébergement",
+        "partner_dinan",
+        lambda w: reverse("housing:new_stay", args=[w["housing"]["place"].public_id]),
+        lambda w: stay_data(w),
+        STAY_KINDS,
+    ),
+    FormCase(
+        "offrir un lieu d’hébergement",
+        "partner_dinan",
+        lambda w: reverse("housing:place_new"),
+        lambda w: {
+            "organisation": w["dinan"].organisation.pk,
+            "name": "Studios des Tilleuls",
+            "kind": "residence",
+            "commune": "22050",
+            "address": "5 avenue des Tilleuls",
+            "capacity": "6",
+            "is_active": "on",
+        },
+        {
+            "organisation": "pk",
+            "name": TEXT,
+            "kind": "choice",
+            "commune": "code",
+            "address": TEXT,
+            "capacity": "int",
+            "conditions": TEXT,
+            "phone": TEXT,
+            "plan_action": "pk",
+        },
     ),
     FormCase(
         "qualifier une demande d’aide",

@@ -163,6 +163,11 @@ def get_urls(world, password_reset_link):
     parametrised["aid:ask"] = ["22050"]
     for name in ["request", "qualify", "assign", "cancel", "mission", "claim", "start", "deliver", "release"]:
         parametrised[f"aid:{name}"] = [world["aid_request"].public_id]
+    for name in ["place", "place_edit", "new_stay"]:
+        parametrised[f"housing:{name}"] = [world["housing"]["place"].public_id]
+    parametrised["housing:booking"] = [world["housing"]["booking"].public_id]
+    parametrised["housing:booking_step"] = [world["housing"]["booking"].public_id, "confirmer"]
+    parametrised["housing:ask"] = ["22050"]
     hotline = world["hotline"]
     for name in ["log", "figures", "line_edit", "faq_panel", "missed", "callbacks"]:
         parametrised[f"hotline:{name}"] = [hotline["line"].public_id]

@@ -8,7 +8,7 @@ from mobilisation.accounts.demo import DEMO_ACCOUNTS, DEMO_TOTP_SECRET, create_d
 from mobilisation.directory.demo import create_demo_services
 from mobilisation.followup.demo import DEMO_PEOPLE, create_demo_campaign, create_demo_people
 from mobilisation.hotline.demo import create_demo_hotline
-from mobilisation.mutualaid.demo import create_demo_requests, create_demo_volunteers
+from mobilisation.mutualaid.demo import create_demo_housing, create_demo_requests, create_demo_volunteers
 
 
 class Command(BaseCommand):
@@ -24,6 +24,7 @@ class Command(BaseCommand):
             services = create_demo_services()
             volunteers = create_demo_volunteers()
             requests = create_demo_requests()
+            stays = create_demo_housing()
             calls = create_demo_hotline()
         self.stdout.write(
             self.style.SUCCESS(f"Comptes de démonstration : {created} créé(s), {len(DEMO_ACCOUNTS) - created} déjà présent(s).")
@@ -32,6 +33,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Services de démonstration au Pays de Dinan (« Trouver de l’aide ») : {services} créé(s).")
         self.stdout.write(f"Bénévoles de démonstration (une bénévole validée, des inscriptions à valider à Dinan) : {volunteers} créé(s).")
         self.stdout.write(f"Demandes d’aide de démonstration à Dinan (une à qualifier, deux à pourvoir) : {requests} créée(s).")
+        self.stdout.write(
+            f"Hébergement d’isolement de démonstration à Dinan (deux lieux, un séjour en cours, une demande) : {stays} séjour(s) créé(s)."
+        )
         self.stdout.write(
             f"Numéro vert de démonstration du Pays de Dinan (FAQ validée, appels du matin, un rappel) : {calls} appel(s) créé(s)."
         )

@@ -1,0 +1,207 @@
+"""Isolation housing: a stay asked, confirmed while places are free every night of it, arrived, ended; refused or
+cancelled. Occupancy is counted per night (the date one sleeps there) from the bookings that hold places.
+
+A confirmation locks the place's row, then counts its nights: two confirmations for the last place of a night never
+both pass (the second is refused with the night it lacks). No health reason is asked, stored or shown: a stay says who,
+how many and when, nothing of why.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from mobilisation.core.aggregates import Figure
+from mobilisation.core.site import absolute_url
+from mobilisation.jobs.mail import send_later
+
+from .enums import OCCUPYING_STATES, BookingState
+from .models import HousingBooking, HousingPlace
+from .notifications import _organisation_recipients
+
+# The contact of the people housed is erased this long after the stay ended, was refused or cancelled.
+KEEP_CONTACT_AFTER_CLOSING = datetime.timedelta(days=30)
+PERSONAL_FIELDS = {"first_name": "", "last_name": "", "phone": "", "email": "", "requester_name": ""}
+WEEK = 7
+
+
+def nights(start, days):
+    return [start + datetime.timedelta(days=n) for n in range(days)]
+
+
+def occupancy(places, start, days, *, exclude=None):
+    """{place id: [people housed each night from `start`, for `days` nights]}: one query for every place."""
+    ids = [place.pk for place in places]
+    end = start + datetime.timedelta(days=days)
+    result = {pk: [0] * days for pk in ids}
+    bookings = HousingBooking.objects.filter(place__in=ids, state__in=OCCUPYING_STATES).overlapping(start, end)
+    if exclude is not None:
+        bookings = bookings.exclude(pk=exclude.pk)
+    for place_id, arrival, departure, people in bookings.values_list("place", "arrival", "departure", "people"):
+        first, last = max((arrival - start).days, 0), min((departure - start).days, days)
+        row = result[place_id]
+        for n in range(first, last):
+            row[n] += people
+    return result
+
+
+def free_places(places, start, days):
+    """{place id: [free places each night]} (never below zero, a capacity lowered under its bookings shows 0)."""
+    taken = occupancy(places, start, days)
+    return {place.pk: [max(place.capacity - n, 0) for n in taken[place.pk]] for place in places}
+
+
+def _night_lacking(place, booking):
+    """The first night of `booking` without room for its people at `place`, or None."""
+    taken = occupancy([place], booking.arrival, booking.nights, exclude=booking)[place.pk]
+    for day, n in zip(nights(booking.arrival, booking.nights), taken, strict=True):
+        if n + booking.people > place.capacity:
+            return day, max(place.capacity - n, 0)
+    return None
+
+
+def _locked(booking, *states):
+    booking = HousingBooking.objects.select_for_update().select_related("place").get(pk=booking.pk)
+    if states and booking.state not in states:
+        raise ValidationError(f"Cette réservation est désormais « {booking.get_state_display().lower()} » : rien n’a été modifié.")
+    return booking
+
+
+@transaction.atomic
+def request_stay(*, place, data, source, by=None, now=None):
+    """A stay asked (portal, or typed by the organisation): waits for the organisation's decision, who is told."""
+    now = now or timezone.now()
+    booking = HousingBooking.objects.create(place=place, source=source, created_by=by, consent_at=now, created_at=now, **data)
+    if by is None:
+        body = render_to_string(
+            "mutualaid/email/housing_requested.txt", {"booking": booking, "link": absolute_url(booking.get_absolute_url())}
+        )
+        send_later(
+            recipients=_organisation_recipients(place.organisation, place.commune),
+            subject="Une demande d’hébergement d’isolement attend votre réponse",
+            body=body,
+        )
+    return booking
+
+
+def _tell(booking, template, subject):
+    if not booking.email:
+        return
+    body = render_to_string(f"mutualaid/email/housing_{template}.txt", {"booking": booking, "place": booking.place})
+    send_later(recipients=[booking.email], subject=subject, body=body)
+
+
+@transaction.atomic
+def confirm(*, booking, by, now=None):
+    """The stay is granted if every one of its nights has room for its people; the person is told the address."""
+    place = HousingPlace.objects.select_for_update().get(pk=booking.place_id)
+    booking = _locked(booking, BookingState.REQUESTED)
+    if not place.is_active:
+        raise ValidationError("Ce lieu n’est plus ouvert aux réservations : rouvrez-le ou proposez un autre lieu.")
+    if lacking := _night_lacking(place, booking):
+        day, free = lacking
+        raise ValidationError(
+            f"Plus assez de places la nuit du {day:%d/%m/%Y} : {free} place{'s' if free > 1 else ''} libre{'s' if free > 1 else ''} "
+            f"pour {booking.people} personne{'s' if booking.people > 1 else ''}. Rien n’a été confirmé."
+        )
+    booking.state = BookingState.CONFIRMED
+    booking.decided_by, booking.decided_at = by, now or timezone.now()
+    booking.save()
+    _tell(booking, "confirmed", "Votre hébergement d’isolement est confirmé")
+    return booking
+
+
+@transaction.atomic
+def refuse(*, booking, by, note, now=None):
+    booking = _locked(booking, BookingState.REQUESTED)
+    booking.state = BookingState.REFUSED
+    booking.decided_by, booking.decided_at, booking.decision_note = by, now or timezone.now(), note[:200]
+    booking.save()
+    _tell(booking, "refused", "Votre demande d’hébergement d’isolement")
+    return booking
+
+
+@transaction.atomic
+def arrive(*, booking, by, now=None):
+    booking = _locked(booking, BookingState.CONFIRMED)
+    booking.state, booking.arrived_at = BookingState.ARRIVED, now or timezone.now()
+    booking.save()
+    return booking
+
+
+@transaction.atomic
+def end(*, booking, by, now=None):
+    """The stay is over: an early departure frees the nights left (the departure becomes today, after one night)."""
+    booking = _locked(booking, BookingState.ARRIVED)
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    booking.departure = min(booking.departure, max(today, booking.arrival + datetime.timedelta(days=1)))
+    booking.state, booking.ended_at = BookingState.ENDED, now
+    booking.save()
+    return booking
+
+
+@transaction.atomic
+def cancel(*, booking, by, note, now=None):
+    booking = _locked(booking, BookingState.REQUESTED, BookingState.CONFIRMED)
+    booking.state = BookingState.CANCELLED
+    booking.decided_by, booking.decided_at, booking.decision_note = by, now or timezone.now(), note[:200]
+    booking.save()
+    return booking
+
+
+def erase_closed(now=None):
+    """The contact of the people housed, erased from stays closed KEEP_CONTACT_AFTER_CLOSING ago (daily task). Their
+    dates and head counts stay: the nights offered are still counted."""
+    limit = (now or timezone.now()) - KEEP_CONTACT_AFTER_CLOSING
+    closed = HousingBooking.objects.filter(
+        state__in=[BookingState.ENDED, BookingState.REFUSED, BookingState.CANCELLED], updated_at__lt=limit
+    ).exclude(first_name="", last_name="", phone="")
+    return closed.update(**PERSONAL_FIELDS)
+
+
+# What flows up: capacity and nights, never a name.
+
+
+def capacity_rows(places, *, group, label, today=None, days=WEEK):
+    """Rows of the capacity view: per group (a commune, a department), the places, the capacity, the free places each
+    night of the week from today, and the people housed tonight (a count of people: "< 5" below five)."""
+    today = today or timezone.localdate()
+    places = list(places)
+    free = free_places(places, today, days)
+    rows = {}
+    for place in places:
+        key = group(place)
+        row = rows.setdefault(key, {"label": label(place), "places": 0, "capacity": 0, "free": [0] * days, "housed": 0})
+        row["places"] += 1
+        row["capacity"] += place.capacity
+        row["free"] = [a + b for a, b in zip(row["free"], free[place.pk], strict=True)]
+        row["housed"] += place.capacity - free[place.pk][0]
+    result = sorted(rows.values(), key=lambda row: row["label"])
+    for row in result:
+        row["housed"] = Figure(row["housed"])
+        row["free_tonight"] = row["free"][0]
+        row["free_week"] = min(row["free"])
+    return result
+
+
+# The indicators a plan action linked to places computes (core.indicators asks for them).
+INDICATORS = [("nights", "Nuits d’isolement offertes"), ("people", "Personnes hébergées pour s’isoler")]
+
+
+def action_indicators(actions):
+    """{action id: [(label, Figure), …]} for the plan actions linked to places: person-nights and people of the stays
+    confirmed, under way or ended; computed, never typed."""
+    ids = [action.pk for action in actions]
+    stays = HousingBooking.objects.filter(place__plan_action__in=ids, state__in=OCCUPYING_STATES).values_list(
+        "place__plan_action", "arrival", "departure", "people"
+    )
+    totals = {}
+    for action_id, arrival, departure, people in stays:
+        row = totals.setdefault(action_id, {"nights": 0, "people": 0})
+        row["nights"] += people * (departure - arrival).days
+        row["people"] += people
+    linked = HousingPlace.objects.filter(plan_action__in=ids).values_list("plan_action", flat=True).distinct()
+    return {action_id: [(label, Figure(totals.get(action_id, {}).get(key, 0))) for key, label in INDICATORS] for action_id in set(linked)}
