@@ -57,7 +57,6 @@ def navigation_for(user):
             items.append(("Numéro vert", reverse("hotline:index")))
         if user.is_superuser or user.has_role(*ARS_ROLES, *CLS_ROLES):
             items.append(("Chiffres de la veille", reverse("veille:figures")))
-            items.append(("Places d’isolement", reverse("housing:capacity")))
         if reads_journal(user):
             items.append(("Journal des accès", reverse("audit:journal")))
         if (scope.roles - {Role.VOLUNTEER} or user.is_superuser) and not user.requires_second_factor:
