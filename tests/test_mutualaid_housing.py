@@ -288,3 +288,61 @@ def test_list_pages_keep_their_query_count(login, place, partner_dinan, ars_regi
     with django_assert_max_num_queries(12):
         assert partner.get(place.get_absolute_url()).status_code == 200
     assert not mail.outbox
+
+
+# An organisation's mutual aid counted in a plan action (requests done, deliveries, volunteers active).
+
+
+def test_an_organisations_mutual_aid_counts_in_a_plan_action_it_joins(login, partner_dinan, partner_organisation_dinan, adopted, plan):
+    from mobilisation.mutualaid.enums import RequestState, VolunteerState
+    from mobilisation.mutualaid.models import AidPool, Volunteer
+
+    from .test_mutualaid_requests import make_request
+    from .test_mutualaid_volunteers import make_volunteer
+
+    adopted.partners.add(partner_organisation_dinan)  # the partner reads the action it joins
+    for n, kind in enumerate(["courses", "courses", "repas", "medicaments", "transport", "lien-social"]):
+        make_request(kind=kind, state=RequestState.DONE, organisation=partner_organisation_dinan, last_name=f"N{n}")
+    make_request(kind="courses", state=RequestState.QUALIFIED, organisation=partner_organisation_dinan)  # not done
+    make_request(kind="courses", state=RequestState.DONE, organisation=partner_organisation_dinan, commune_id=BREST)  # outside
+    volunteer = make_volunteer(email="v@exemple.invalid", communes=[DINAN])
+    Volunteer.objects.filter(pk=volunteer.pk).update(
+        state=VolunteerState.VALIDATED, organisation=partner_organisation_dinan, validated_at=timezone.now()
+    )
+    client = login(partner_dinan)
+    url = reverse("aid:pools")
+    assert "Compter l’entraide dans une action" in page_text(client.get(url))
+    response = client.post(url, {"organisation": partner_organisation_dinan.pk, "plan_action": adopted.pk})
+    assert response.status_code == 302 and AidPool.objects.filter(plan_action=adopted).count() == 1
+    again = client.post(url, {"organisation": partner_organisation_dinan.pk, "plan_action": adopted.pk})
+    assert again.status_code == 400 and "compte déjà dans cette action" in page_text(again)
+    figures = {label: str(figure) for label, figure in indicators.computed_for([adopted])[adopted.pk]}
+    assert figures["Demandes d’aide réalisées (entraide)"] == "6"
+    assert figures["Livraisons à domicile : courses, repas, médicaments"] == "< 5"  # four
+    assert figures["Bénévoles actifs"] == "< 5"
+    page = page_text(client.get(url))
+    assert "Demandes d’aide réalisées (entraide) : 6" in page
+    coordinator_page = page_text(login(plan.cls.memberships.first().user).get(adopted.get_absolute_url()))
+    assert "Demandes d’aide réalisées (entraide)" in coordinator_page
+    pool = AidPool.objects.get()
+    client.post(reverse("aid:pool_delete", args=[pool.public_id]))
+    assert not AidPool.objects.exists() and adopted.pk not in indicators.computed_for([adopted])
+
+
+def test_an_action_of_another_territory_or_organisation_cannot_be_linked(
+    login, partner_dinan, partner_organisation_dinan, social_services_brest, adopted
+):
+    from mobilisation.directory.models import Organisation
+    from mobilisation.mutualaid.models import AidPool
+
+    client = login(partner_dinan)
+    response = client.post(reverse("aid:pools"), {"organisation": partner_organisation_dinan.pk, "plan_action": adopted.pk})
+    assert response.status_code == 400 and "Rien n’a été enregistré" in page_text(response)  # not an action it joins
+    assert not AidPool.objects.exists()
+    other = Organisation.objects.create(name="Autre association", kind="association", department_id="22")
+    adopted.partners.add(partner_organisation_dinan)
+    response = client.post(reverse("aid:pools"), {"organisation": other.pk, "plan_action": adopted.pk})
+    assert response.status_code == 400 and "Vous n’agissez pas pour cette organisation." in page_text(response)
+    pool = AidPool.objects.create(organisation=partner_organisation_dinan, plan_action=adopted)
+    assert login(social_services_brest).post(reverse("aid:pool_delete", args=[pool.public_id])).status_code == 404
+    assert AidPool.objects.filter(pk=pool.pk).exists()

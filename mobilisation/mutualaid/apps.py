@@ -9,6 +9,6 @@ class MutualaidConfig(AppConfig):
     def ready(self):
         from mobilisation.core import indicators
 
-        from . import housing, tasks  # noqa: F401 (the periodic jobs register themselves)
+        from . import figures, tasks  # noqa: F401 (the periodic jobs register themselves)
 
-        indicators.provider(housing.action_indicators)
+        indicators.provider(figures.action_indicators)

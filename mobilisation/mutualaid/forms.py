@@ -403,3 +403,37 @@ class AgentAidRequestForm(SubmitOnceMixin, AidRequestForm):
     @property
     def is_robot(self):
         return False
+
+
+class AidPoolForm(BaseForm):
+    """Count an organisation's mutual aid in an action of a plan covering its communes."""
+
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": "Vous n’agissez pas pour cette organisation."},
+    )
+    plan_action = forms.ModelChoiceField(
+        label="Action du plan",
+        queryset=None,
+        error_messages={"required": "Choisissez une action.", "invalid_choice": "Cette action n’est pas proposée."},
+    )
+
+    def __init__(self, *args, organisations, plan_actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["plan_action"].queryset = plan_actions
+        self.fields["plan_action"].label_from_instance = lambda action: f"{action.title} ({action.plan.cls.name})"
+
+    def clean(self):
+        from .models import AidPool
+
+        cleaned = super().clean()
+        organisation, action = cleaned.get("organisation"), cleaned.get("plan_action")
+        if organisation and action:
+            if not action.plan.cls.communes.filter(pk__in=organisation.communes.values("pk")).exists():
+                self.add_error("plan_action", "Le CLS de cette action ne couvre aucune commune que sert l’organisation.")
+            elif AidPool.objects.filter(organisation=organisation, plan_action=action).exists():
+                self.add_error("plan_action", "L’entraide de cette organisation compte déjà dans cette action.")
+        return cleaned

@@ -191,17 +191,14 @@ def capacity_rows(places, *, group, label, today=None, days=WEEK):
 INDICATORS = [("nights", "Nuits d’isolement offertes"), ("people", "Personnes hébergées pour s’isoler")]
 
 
-def action_indicators(actions):
-    """{action id: [(label, Figure), …]} for the plan actions linked to places: person-nights and people of the stays
-    confirmed, under way or ended; computed, never typed."""
-    ids = [action.pk for action in actions]
-    stays = HousingBooking.objects.filter(place__plan_action__in=ids, state__in=OCCUPYING_STATES).values_list(
+def action_indicators(linked):
+    """{action id: [(label, Figure), …]} for the plan actions `linked` to places (ids; figures.action_indicators finds
+    them): person-nights and people of the stays confirmed, under way or ended; computed, never typed."""
+    stays = HousingBooking.objects.filter(place__plan_action__in=linked, state__in=OCCUPYING_STATES).values_list(
         "place__plan_action", "arrival", "departure", "people"
     )
-    totals = {}
+    totals = {action_id: {"nights": 0, "people": 0} for action_id in linked}
     for action_id, arrival, departure, people in stays:
-        row = totals.setdefault(action_id, {"nights": 0, "people": 0})
-        row["nights"] += people * (departure - arrival).days
-        row["people"] += people
-    linked = HousingPlace.objects.filter(plan_action__in=ids).values_list("plan_action", flat=True).distinct()
-    return {action_id: [(label, Figure(totals.get(action_id, {}).get(key, 0))) for key, label in INDICATORS] for action_id in set(linked)}
+        totals[action_id]["nights"] += people * (departure - arrival).days
+        totals[action_id]["people"] += people
+    return {action_id: [(label, Figure(row[key])) for key, label in INDICATORS] for action_id, row in totals.items()}

@@ -563,3 +563,38 @@ class HousingBooking(PublicIdModel):
     @property
     def is_open(self):
         return self.state in OPEN_BOOKING_STATES
+
+
+# What flows up -----------------------------------------------------------------------------------------------------
+
+
+class AidPoolQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The links of the organisations a user acts for (attachable_organisations)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(organisation__in=attachable_organisations(user).values("pk"))
+
+
+class AidPool(PublicIdModel):
+    """An organisation's mutual aid (its volunteers, the requests it handles) counted in a plan action's indicators,
+    within the communes of the action's CLS (figures.action_indicators)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="aid_pools", verbose_name="organisation")
+    plan_action = models.ForeignKey("plans.PlannedAction", on_delete=models.CASCADE, related_name="+", verbose_name="action du plan")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="reliée par"
+    )
+
+    objects = AidPoolQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "entraide comptée dans une action"
+        verbose_name_plural = "entraides comptées dans des actions"
+        ordering = ["organisation", "pk"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "plan_action"], name="one_aid_pool_per_action")]
+
+    def __str__(self):
+        return f"{self.organisation} → {self.plan_action_id}"

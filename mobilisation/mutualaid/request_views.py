@@ -21,8 +21,18 @@ from mobilisation.territories.models import Commune
 
 from . import help_requests
 from .enums import HELD_REQUEST_STATES, HelpKind, RequestSource, RequestState
-from .forms import AgentAidRequestForm, AidRequestForm, AssignForm, CancelForm, DeliveryForm, QualifyForm, ReleaseForm, periods_bits
-from .models import AidRequest, Volunteer, attachable_organisations
+from .forms import (
+    AgentAidRequestForm,
+    AidPoolForm,
+    AidRequestForm,
+    AssignForm,
+    CancelForm,
+    DeliveryForm,
+    QualifyForm,
+    ReleaseForm,
+    periods_bits,
+)
+from .models import AidPool, AidRequest, Volunteer, attachable_organisations
 from .views import HELP, HOME, VALIDATORS
 
 REQUESTS = ("Demandes d’aide", "/entraide/demandes/")
@@ -370,3 +380,49 @@ def release(request, public_id):
     else:
         messages.success(request, "La demande est rendue : l’organisation la confiera à un autre bénévole.")
     return redirect("aid:missions")
+
+
+# What the organisation's mutual aid counts in.
+
+
+@remit(*VALIDATORS)
+@require_http_methods(["GET", "POST"])
+def pools(request):
+    """The plan actions an organisation's mutual aid counts in: requests done, deliveries, volunteers active."""
+    from mobilisation.core import indicators
+    from mobilisation.plans.models import PlannedAction
+
+    organisations = attachable_organisations(request.user).order_by("name")
+    plan_actions = (
+        PlannedAction.objects.visible_to(request.user)
+        .filter(plan__cls__communes__in=Commune.objects.filter(organisations__in=organisations).values("insee_code"))
+        .distinct()
+        .select_related("plan__cls")
+        .order_by("plan__cls__name", "title")
+    )
+    form = AidPoolForm(request.POST or None, organisations=organisations, plan_actions=plan_actions)
+    if request.method == "POST" and form.is_valid():
+        AidPool.objects.get_or_create(
+            organisation=form.cleaned_data["organisation"],
+            plan_action=form.cleaned_data["plan_action"],
+            defaults={"created_by": request.user},
+        )
+        messages.success(request, "L’entraide de l’organisation compte désormais dans les indicateurs de cette action.")
+        return redirect("aid:pools")
+    linked = list(AidPool.objects.visible_to(request.user).select_related("organisation", "plan_action__plan__cls"))
+    computed = indicators.computed_for({pool.plan_action for pool in linked})
+    context = {
+        "form": form,
+        "rows": [(pool, computed.get(pool.plan_action_id, [])) for pool in linked],
+        "breadcrumb": [HOME, REQUESTS],
+    }
+    return render(request, "mutualaid/pools.html", context, status=400 if form.errors else 200)
+
+
+@remit(*VALIDATORS)
+@require_POST
+def pool_delete(request, public_id):
+    pool = get_object_or_404(AidPool.objects.visible_to(request.user), public_id=public_id)
+    pool.delete()
+    messages.success(request, "L’entraide de l’organisation ne compte plus dans cette action.")
+    return redirect("aid:pools")

@@ -854,6 +854,13 @@ FORMS = [
         STAY_KINDS,
     ),
     FormCase(
+        "compter l’entraide dans une action du plan",
+        "partner_dinan",
+        lambda w: reverse("aid:pools"),
+        lambda w: {"organisation": w["dinan"].organisation.pk, "plan_action": w["dinan"].action.pk},
+        {"organisation": "pk", "plan_action": "pk"},
+    ),
+    FormCase(
         "offrir un lieu d’hébergement",
         "partner_dinan",
         lambda w: reverse("housing:place_new"),

@@ -168,6 +168,7 @@ def get_urls(world, password_reset_link):
     parametrised["housing:booking"] = [world["housing"]["booking"].public_id]
     parametrised["housing:booking_step"] = [world["housing"]["booking"].public_id, "confirmer"]
     parametrised["housing:ask"] = ["22050"]
+    parametrised["aid:pool_delete"] = ["6f1c1f9e-8a5f-4a53-9a57-2f6a2b0d6c11"]
     hotline = world["hotline"]
     for name in ["log", "figures", "line_edit", "faq_panel", "missed", "callbacks"]:
         parametrised[f"hotline:{name}"] = [hotline["line"].public_id]
