@@ -397,7 +397,7 @@ def test_a_linked_plan_action_shows_computed_indicators_with_small_counts_hidden
     services.record_outcome(task=open_task(people["alone"]), outcome=Outcome.FINE, by=social_services_dinan)
     client.force_login(coordinator_dinan)
     text = page_text(client.get(action.get_absolute_url()))
-    assert "Calculés par la veille" in text
+    assert "Calculés par les opérations liées à cette action" in text
     assert "<td>7</td>" in text  # people followed: 3 + 4
     assert "<td>< 5</td>" in text  # one call made, one person reached: hidden
     assert "Seule" not in text

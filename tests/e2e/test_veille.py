@@ -154,7 +154,7 @@ def test_the_veille_from_registration_to_the_figures(visit, people):
     coordinator.log_in(people.coordinator)
     coordinator.goto(veille_action.get_absolute_url())
     text = coordinator.main_text()
-    assert "Calculés par la veille" in text and "Personnes suivies" in text
+    assert "Calculés par les opérations liées à cette action" in text and "Personnes suivies" in text
     assert "< 5" in text  # one person reached
     assert "Germaine" not in text
     coordinator.check("indicateurs calcules")
