@@ -217,6 +217,26 @@ def render(result, history=None):
                 for k in [c["calls"]]
             ],
         ]
+    hotline = [c for c in result["configs"] if c.get("hotline_calls")]
+    if hotline:
+        parts += [
+            "",
+            "## Écoutants concurrents : enregistrer des appels au numéro vert",
+            "",
+            "Des processus écoutants de la ligne la plus chargée enregistrent chacun des appels par le service de l’application "
+            "(un rappel promis sur cinq, une demande d’aide transmise sur dix) pendant la durée d’un point de mesure ; puis la "
+            "base est comparée à ce que chacun a enregistré.",
+            "",
+            "| Base | Échelle | Écoutants | Appels enregistrés | Durée (s) | Appels/s | p50 (ms) | p95 (ms) | Perdus | Doublés | Échecs |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            *[
+                f"| {DATABASES[c['database']]} | {scale_label(c['scale'])} | {k['operators']} | {number(k['calls'])} "
+                f"| {number(k['seconds'], 1)} | {number(k['calls_per_second'], 1)} | {number(k['p50_ms'], 1)} | {number(k['p95_ms'], 1)} "
+                f"| {k['lost']} | {k['doubled']} | {k['failures']} |"
+                for c in hotline
+                for k in [c["hotline_calls"]]
+            ],
+        ]
     imports = [c for c in result["configs"] if c.get("imports")]
     if imports:
         parts += [

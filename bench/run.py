@@ -204,7 +204,7 @@ class Bench:
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
-        calls = None
+        calls = hotline_calls = None
         if database.vendor == "postgresql":  # concurrent writers: the production database (SQLite serialises them)
             output = WORK / "calls.json"
             say(
@@ -214,6 +214,14 @@ class Bench:
                 ).rstrip()
             )
             calls = json.loads(output.read_text(encoding="utf-8"))
+            output = WORK / "hotline_calls.json"
+            say(
+                run(
+                    [PYTHON, "-m", "bench.hotline_calls", str(output), "--operators", "8", "--seconds", str(max(self.duration, 2))],
+                    self.env(database, production=True),
+                ).rstrip()
+            )
+            hotline_calls = json.loads(output.read_text(encoding="utf-8"))
         imported = None
         if database.scale == self.import_scale:  # once per database: django-import-export takes minutes on 100,000 rows
             output = WORK / "imports.json"
@@ -226,6 +234,7 @@ class Bench:
             "dataset": dataset,
             "endpoints": results,
             "calls": calls,
+            "hotline_calls": hotline_calls,
             "imports": imported,
         }
 
