@@ -10,16 +10,13 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from mobilisation.core.aggregates import Figure
-from mobilisation.core.site import absolute_url
-from mobilisation.jobs.mail import send_later
 
 from .enums import OCCUPYING_STATES, BookingState
 from .models import HousingBooking, HousingPlace
-from .notifications import _organisation_recipients
+from .notifications import tell_housing_organisation, tell_housing_requester
 
 # The contact of the people housed is erased this long after the stay ended, was refused or cancelled.
 KEEP_CONTACT_AFTER_CLOSING = datetime.timedelta(days=30)
@@ -75,22 +72,8 @@ def request_stay(*, place, data, source, by=None, now=None):
     now = now or timezone.now()
     booking = HousingBooking.objects.create(place=place, source=source, created_by=by, consent_at=now, created_at=now, **data)
     if by is None:
-        body = render_to_string(
-            "mutualaid/email/housing_requested.txt", {"booking": booking, "link": absolute_url(booking.get_absolute_url())}
-        )
-        send_later(
-            recipients=_organisation_recipients(place.organisation, place.commune),
-            subject="Une demande d’hébergement d’isolement attend votre réponse",
-            body=body,
-        )
+        tell_housing_organisation(booking)
     return booking
-
-
-def _tell(booking, template, subject):
-    if not booking.email:
-        return
-    body = render_to_string(f"mutualaid/email/housing_{template}.txt", {"booking": booking, "place": booking.place})
-    send_later(recipients=[booking.email], subject=subject, body=body)
 
 
 @transaction.atomic
@@ -109,7 +92,7 @@ def confirm(*, booking, by, now=None):
     booking.state = BookingState.CONFIRMED
     booking.decided_by, booking.decided_at = by, now or timezone.now()
     booking.save()
-    _tell(booking, "confirmed", "Votre hébergement d’isolement est confirmé")
+    tell_housing_requester(booking, "confirmed")
     return booking
 
 
@@ -119,7 +102,7 @@ def refuse(*, booking, by, note, now=None):
     booking.state = BookingState.REFUSED
     booking.decided_by, booking.decided_at, booking.decision_note = by, now or timezone.now(), note[:200]
     booking.save()
-    _tell(booking, "refused", "Votre demande d’hébergement d’isolement")
+    tell_housing_requester(booking, "refused")
     return booking
 
 

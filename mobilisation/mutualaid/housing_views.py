@@ -207,12 +207,11 @@ def asked(request):
 # Capacity, seen from above: counts of places, never a name.
 
 
+@remit(*ARS_ROLES, *CLS_ROLES)
 @require_GET
 def capacity(request):
     """Free places tonight and each night of the week: by department for the region, by commune below."""
     user = request.user
-    if not (user.is_superuser or user.has_role(*ARS_ROLES, *CLS_ROLES)):
-        raise Http404("Page introuvable")
     seen = communes_seen_by(user)
     departments = list(Department.objects.filter(communes__in=seen).distinct().order_by("code"))
     chosen = request.GET.get("departement", "")[:3]

@@ -105,3 +105,30 @@ def tell_requester(request):
         return None
     body = render_to_string("mutualaid/email/request_done.txt", {"request": request})
     return send_later(recipients=[request.email], subject="Votre demande d’aide a été réalisée", body=body)
+
+
+# Isolation housing.
+
+HOUSING_SUBJECTS = {
+    "confirmed": "Votre hébergement d’isolement est confirmé",
+    "refused": "Votre demande d’hébergement d’isolement",
+}
+
+
+def tell_housing_organisation(booking):
+    """A stay asked from the portal: the organisation offering the place is told (no name: the link leads to it)."""
+    place = booking.place
+    body = render_to_string("mutualaid/email/housing_requested.txt", {"booking": booking, "link": absolute_url(booking.get_absolute_url())})
+    return send_later(
+        recipients=_organisation_recipients(place.organisation, place.commune),
+        subject="Une demande d’hébergement d’isolement attend votre réponse",
+        body=body,
+    )
+
+
+def tell_housing_requester(booking, template):
+    """ "confirmed" (with the address) or "refused": to the address the person left, if any."""
+    if not booking.email:
+        return None
+    body = render_to_string(f"mutualaid/email/housing_{template}.txt", {"booking": booking, "place": booking.place})
+    return send_later(recipients=[booking.email], subject=HOUSING_SUBJECTS[template], body=body)
