@@ -37,6 +37,7 @@ PERSONAS = {
     "manager": "ccas.responsable.dinan",  # the manager of Dinan's CCAS: its agents, the journal of its register
     "partner": "partenaire",
     "volunteer": "benevole",
+    "operator": "ecoutant.dinan",  # the hotline operator of the demo line (hotline.demo)
 }
 
 

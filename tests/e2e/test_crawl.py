@@ -39,6 +39,7 @@ CRAWLS = {
     "manager": (["/espace/"], 40),
     "partner": (["/espace/"], 28),
     "volunteer": (["/espace/"], 24),
+    "operator": (["/espace/"], 45),
 }
 
 # A page is its frame (head, header, footer: the same on every page of a persona and section) around its content
