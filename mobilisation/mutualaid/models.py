@@ -273,21 +273,22 @@ class AidRequestQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        condition = Q(pk__in=[])
+        # Each branch read through its own index, their ids united: an OR of the branches scanned every request.
+        branches = []
         organisations = user.scope.organisation_ids_for(Role.PARTNER_MEMBER)
         if organisations:
             served = Commune.objects.filter(organisations__in=organisations).values("insee_code")
             # A request from a veille call stays with the CCAS until it hands it on (SECURITY.md 6: the register's
             # people are the social services').
-            condition |= Q(organisation__in=organisations) | (
-                Q(state=RequestState.NEW, commune__in=served) & ~Q(source=RequestSource.FOLLOWUP)
-            )
+            branches.append(Q(organisation__in=organisations))
+            branches.append(Q(state=RequestState.NEW, commune__in=served) & ~Q(source=RequestSource.FOLLOWUP))
         communes = social_services_communes(user)
         if communes:
-            condition |= Q(commune__in=communes)
-        if condition == Q(pk__in=[]):
+            branches.append(Q(commune__in=communes))
+        if not branches:
             return self.none()
-        return self.filter(condition)
+        ids = [AidRequest.objects.filter(branch).order_by().values("pk") for branch in branches]
+        return self.filter(pk__in=ids[0].union(*ids[1:]) if len(ids) > 1 else ids[0])
 
     def open(self):
         return self.filter(state__in=OPEN_REQUEST_STATES)
