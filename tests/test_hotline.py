@@ -243,6 +243,37 @@ def test_a_call_oriented_to_a_service_of_the_line_s_area(login, line, operator):
     assert Call.objects.get().service == here
 
 
+def test_the_log_s_lists_of_services_and_answers_are_rendered_once_per_change(login, line, operator, settings):
+    """Thousands of services at a crisis's height: their options come from the cache, a new service or answer shows
+    at once, and the service chosen stays chosen when the call is refused."""
+    from mobilisation.directory.models import Organisation, OrganisationKind, Service
+
+    settings.PAGE_CACHE_SECONDS = 3600
+    organisation = Organisation.objects.create(name="Épicerie solidaire", kind=OrganisationKind.ASSOCIATION, department_id="22")
+
+    def service(name):
+        item = Service.objects.create(organisation=organisation, name=name, description="Des colis chaque semaine.")
+        item.zone_communes.set([DINAN])
+        return item
+
+    parcels = service("Colis alimentaires")
+    client = login(operator)
+    client.get(log_url(line))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(log_url(line)).content.decode()
+    assert f'<option value="{parcels.pk}">Colis alimentaires (Épicerie solidaire)</option>' in page
+    assert not [query for query in queries if "directory_service" in query["sql"] and "hotline" not in query["sql"]]
+    meals = service("Repas livrés")
+    entry = faq_entry(question="Les marchés sont-ils ouverts ?")
+    page = client.get(log_url(line)).content.decode()
+    assert "Repas livrés (Épicerie solidaire)" in page and f'<option value="{entry.pk}">Les marchés sont-ils ouverts ?' in page
+    refused = client.post(log_url(line), call_data(referral="service", service=str(meals.pk), reasons=None))
+    assert refused.status_code == 400 and "Cochez au moins un motif." in page_text(refused)
+    html = refused.content.decode()
+    assert f'<option value="{meals.pk}" selected>' in html and f'<option value="{parcels.pk}">' in html
+    assert not Call.objects.exists()
+
+
 def help_data(**changes):
     data = call_data(
         reasons=["aide"],

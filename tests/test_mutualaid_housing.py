@@ -20,7 +20,7 @@ from .utils import page_text
 
 pytestmark = pytest.mark.django_db
 
-DINAN, BREST = "22050", "29019"
+DINAN, BREST, LANVALLAY = "22050", "29019", "22118"
 TODAY = timezone.localdate()
 
 
@@ -126,6 +126,32 @@ def test_a_place_of_another_territory_or_closed_cannot_be_asked_for(client, plac
     page = page_text(client.get(reverse("housing:ask", args=[DINAN])))
     assert "Aucun lieu d’hébergement d’isolement n’est offert aujourd’hui" in page
     assert not HousingBooking.objects.exists()
+
+
+def test_many_places_are_offered_as_a_list_by_commune_the_persons_own_first(client, place, settings):
+    """Beyond ten places, a select grouped by commune (Dinan's first) instead of radios; the empty form comes from the
+    cache, with the visitor's own CSRF token, and a new place shows at once."""
+    settings.PAGE_CACHE_SECONDS = 3600
+    for n in range(10):
+        HousingPlace.objects.create(
+            organisation=place.organisation, name=f"Appartement {n}", commune_id=LANVALLAY, address="1 rue", capacity=2
+        )
+    url = reverse("housing:ask", args=[DINAN])
+    html = client.get(url).content.decode()
+    assert 'type="radio" name="place"' not in html and '<select name="place" class="fr-select"' in html
+    assert html.index('<optgroup label="Dinan">') < html.index('<optgroup label="Lanvallay">')
+    assert html.count("<option value=") == 12  # "Choisissez un lieu" and the eleven places
+    lanvallay = HousingPlace.objects.get(name="Appartement 3")
+    assert client.post(url, ask_data(lanvallay, people="2")).status_code == 302
+    assert HousingBooking.objects.get().place == lanvallay
+
+    other = type(client)()
+    other_html = other.get(url).content.decode()
+    token = other.cookies["csrftoken"].value
+    assert 'name="csrfmiddlewaretoken" value="' in other_html and "csrf-3f0c9a7e" not in other_html
+    assert other.post(url, {**ask_data(lanvallay, people="1"), "csrfmiddlewaretoken": token}).status_code == 302
+    HousingPlace.objects.create(organisation=place.organisation, name="Maison neuve", commune_id=DINAN, address="2 rue", capacity=3)
+    assert "Maison neuve" in client.get(url).content.decode()
 
 
 def test_an_inaccessible_place_is_refused_to_a_wheelchair_user(client, place):
@@ -244,6 +270,35 @@ def test_the_capacity_view_shows_counts_never_names(login, place, coordinator_di
     assert "Dinan" in coordinator and "2 libres ce soir" in coordinator
     assert "Aucun lieu" in page_text(login(delegation_56).get(reverse("housing:capacity")))
     assert login(partner_dinan).get(reverse("housing:capacity")).status_code == 404
+
+
+def test_capacity_rows_add_up_the_free_places_of_each_night(place, partner_organisation_dinan):
+    """Per commune, each night of the week: free places never below zero (a capacity lowered under its bookings),
+    requests not yet confirmed free nothing and take nothing."""
+    stay(place, people=2, state=BookingState.ARRIVED, start=0, nights=3)
+    stay(place, people=3, state=BookingState.CONFIRMED, start=1, nights=1)
+    stay(place, people=4, state=BookingState.REQUESTED, start=0, nights=7)
+    brest = HousingPlace.objects.create(
+        organisation=partner_organisation_dinan, name="Quai", commune_id=BREST, address="1 quai", capacity=3
+    )
+    stay(brest, people=3, state=BookingState.CONFIRMED, start=-2, nights=10)
+    HousingPlace.objects.filter(pk=brest.pk).update(capacity=2)
+    HousingPlace.objects.create(
+        organisation=partner_organisation_dinan, name="Fermé", commune_id=BREST, address="2 quai", capacity=9, is_active=False
+    )
+    rows = housing.capacity_rows(HousingPlace.objects.active(), group="commune", label="commune__name", today=TODAY)
+    summary = [
+        (row["label"], row["places"], row["capacity"], row["free"], row["free_tonight"], row["free_week"], str(row["housed"]))
+        for row in rows
+    ]
+    assert summary == [
+        ("Brest", 1, 2, [0] * 7, 0, 0, "< 5"),
+        ("Dinan", 1, 4, [2, 0, 2, 4, 4, 4, 4], 2, 0, "< 5"),
+    ]
+    by_department = housing.capacity_rows(
+        HousingPlace.objects.all(), group="commune__department", label="commune__department__name", today=TODAY
+    )
+    assert [(row["places"], row["capacity"], row["free_tonight"]) for row in by_department] == [(1, 4, 2), (2, 11, 9)]
 
 
 # What flows up, what is erased.

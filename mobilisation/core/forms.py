@@ -10,11 +10,16 @@ import uuid
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import connections, models
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
+
+from . import page_cache
 
 TEXT_MAX_LENGTH = 10_000
 
@@ -53,22 +58,51 @@ def formfield_for(model_field, **kwargs):
 
 class QuickSelect(forms.Select):
     """A select of hundreds of options (the FAQ's entries, the services of a territory) rendered in one pass: Django
-    renders a template per option, a third of the call log's time."""
+    renders a template per option, a third of the call log's time.
+
+    With a `cache_key` (set by the view, on the versions of what the options show: core.page_cache), the options are
+    read and rendered once for every user and kept in the cache; only the chosen option is marked at each render."""
 
     template_name = "core/widgets/quick_select.html"
+    cache_key = None
 
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
+    def render_options(self, optgroups):
         parts = []
-        for group_name, options, _index in context["widget"]["optgroups"]:
+        for group_name, options, _index in optgroups:
             html = format_html_join(
                 "",
                 '<option value="{}"{}>{}</option>',
                 ((option["value"], " selected" if option["selected"] else "", option["label"]) for option in options),
             )
             parts.append(format_html('<optgroup label="{}">{}</optgroup>', group_name, html) if group_name else html)
-        context["widget"]["options_html"] = format_html_join("", "{}", ((part,) for part in parts))
+        return format_html_join("", "{}", ((part,) for part in parts))
+
+    def get_context(self, name, value, attrs):
+        if not (self.cache_key and page_cache.enabled()):
+            context = super().get_context(name, value, attrs)
+            context["widget"]["options_html"] = self.render_options(context["widget"]["optgroups"])
+            return context
+        context = forms.Widget.get_context(self, name, value, attrs)  # the options are not read unless the cache lacks them
+        html = cache.get(self.cache_key)
+        if html is None:
+            html = str(self.render_options(self.optgroups(name, [])))
+            cache.set(self.cache_key, html, settings.PAGE_CACHE_SECONDS)
+        for chosen in context["widget"]["value"]:
+            option = format_html('<option value="{}">', chosen)
+            html = html.replace(option, option[:-1] + " selected>", 1)
+        context["widget"]["options_html"] = mark_safe(html)  # noqa: S308 - rendered above, every value escaped
         return context
+
+
+class HoneypotMixin(forms.Form):
+    """A field people never see (hidden from screen readers too, templates/includes/honeypot.html) on a public form:
+    a robot that fills it is thanked and forgotten. A form for agents deletes the field and is never a robot."""
+
+    website = forms.CharField(label="Ne pas remplir", required=False, max_length=200)
+
+    @property
+    def is_robot(self):
+        return "website" in self.fields and bool(self.data.get("website"))
 
 
 class DsfrContextMixin:

@@ -249,10 +249,6 @@ class HotlineAidForm(AidRequestForm):
             "consent"
         ].label = "L’appelant accepte que ces informations soient transmises à l’association ou au CCAS qui organise l’aide."
 
-    @property
-    def is_robot(self):
-        return False
-
 
 class ProposalForm(BaseForm):
     by_relative = forms.BooleanField(label="C’est un proche qui appelle pour la personne", required=False)

@@ -19,6 +19,7 @@ from mobilisation.accounts.enums import ARS_ROLES, CLS_ROLES, SOCIAL_SERVICES_RO
 from mobilisation.accounts.perms import Grants
 from mobilisation.audit.enums import AuditAction
 from mobilisation.audit.services import record as audit
+from mobilisation.core import page_cache
 from mobilisation.core.page_cache import public_page as cached_public_page
 from mobilisation.core.services import submit_once
 from mobilisation.directory.models import Service
@@ -169,7 +170,12 @@ def call_form_for(line, data=None, **kwargs):
         .order_by("name", "pk")
     )
     entries = FaqEntry.objects.in_force().only("pk", "question", "theme").order_by("question")
-    return CallForm(data, line=line, communes=communes, services=services_qs, faq_entries=entries, **kwargs), communes
+    form = CallForm(data, line=line, communes=communes, services=services_qs, faq_entries=entries, **kwargs)
+    # Thousands of services at a crisis's height: their options are rendered once per change of the directory.
+    versions = (*page_cache.versions("public", "help"), timezone.localdate())
+    form.fields["service"].widget.cache_key = page_cache.key_of("line-services", line.pk, *versions)
+    form.fields["faq_entry"].widget.cache_key = page_cache.key_of("faq-entries", *versions)
+    return form, communes
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from phonenumber_field.formfields import PhoneNumberField
 
-from mobilisation.core.forms import BaseForm, ModelMultipleChoiceField, SubmitOnceMixin
+from mobilisation.core.forms import BaseForm, HoneypotMixin, ModelMultipleChoiceField, SubmitOnceMixin
 from mobilisation.directory.models import Organisation
 from mobilisation.territories.models import Commune
 
@@ -84,7 +84,7 @@ class AvailabilityMixin:
                 self.initial[f"slot_{day}_{period}"] = bool(volunteer.slots & slot_bit(day, period))
 
 
-class SignUpForm(AvailabilityMixin, BaseForm):
+class SignUpForm(HoneypotMixin, AvailabilityMixin, BaseForm):
     """The public sign-up of a volunteer living in `commune` (no account)."""
 
     first_name = forms.CharField(label="Prénom", max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
@@ -131,8 +131,6 @@ class SignUpForm(AvailabilityMixin, BaseForm):
         label="Je m’engage à respecter la confidentialité des personnes aidées et à ne rien leur demander en échange.",
         error_messages={"required": "Cet engagement est demandé à chaque bénévole."},
     )
-    # A field people never see (hidden from screen readers too): a robot that fills it is thanked and forgotten.
-    website = forms.CharField(label="Ne pas remplir", required=False, max_length=200)
 
     def __init__(self, *args, commune, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,10 +144,6 @@ class SignUpForm(AvailabilityMixin, BaseForm):
             ["first_name", "last_name", "email", "phone", "age_band", "skills", "communes", "languages", "transports"]
             + ["preferred_organisation", "message", "consent", "charter"]
         )
-
-    @property
-    def is_robot(self):
-        return bool(self.data.get("website"))
 
     @property
     def identity_fields(self):
@@ -231,7 +225,7 @@ def periods_bits(values):
     return sum(1 << int(value) for value in values)
 
 
-class AidRequestForm(BaseForm):
+class AidRequestForm(HoneypotMixin, BaseForm):
     """A request for help, from the person or a relative (the portal), or typed by an agent."""
 
     kind = forms.ChoiceField(label="De quelle aide avez-vous besoin ?", choices=HelpKind.choices, widget=forms.RadioSelect)
@@ -274,11 +268,6 @@ class AidRequestForm(BaseForm):
         "l’aide, et au bénévole qui s’en charge le temps de la mission.",
         error_messages={"required": "Cet accord est nécessaire pour organiser l’aide."},
     )
-    website = forms.CharField(label="Ne pas remplir", required=False, max_length=200)
-
-    @property
-    def is_robot(self):
-        return bool(self.data.get("website"))
 
     def request_data(self, today=None):
         """The fields of the AidRequest to create."""
@@ -399,10 +388,6 @@ class AgentAidRequestForm(SubmitOnceMixin, AidRequestForm):
         self.fields["phone"].required = False
         self.fields["phone"].help_text = "Facultatif si la personne n’a pas de téléphone : précisez alors comment la joindre."
         self.order_fields(["commune"])
-
-    @property
-    def is_robot(self):
-        return False
 
 
 class AidPoolForm(BaseForm):

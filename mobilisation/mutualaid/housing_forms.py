@@ -4,9 +4,10 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from dsfr.utils import dsfr_input_class_attr
 from phonenumber_field.formfields import PhoneNumberField
 
-from mobilisation.core.forms import BaseForm, BaseModelForm, QuickSelect, StaleSaveGuardMixin, SubmitOnceMixin
+from mobilisation.core.forms import BaseForm, BaseModelForm, HoneypotMixin, QuickSelect, StaleSaveGuardMixin, SubmitOnceMixin
 from mobilisation.territories.models import Commune
 
 from .enums import Requester
@@ -14,6 +15,9 @@ from .forms import PHONE_MESSAGE
 from .models import MAX_PLACE_CAPACITY, MAX_STAY_NIGHTS, HousingPlace
 
 BOOK_AHEAD_DAYS = 60
+# Up to this many places are offered as radios; beyond, a list grouped by commune, the person's own first (a CLS of
+# the crisis dataset offers 140 places around Dinan: radios the visitor would scroll through, rendered one by one).
+RADIO_PLACES = 10
 DATE_WIDGET = {
     "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     "error_messages": {"invalid": "Saisissez une date valide."},
@@ -84,7 +88,7 @@ class PlaceForm(SubmitOnceMixin, StaleSaveGuardMixin, BaseModelForm):
         return cleaned
 
 
-class StayForm(BaseForm):
+class StayForm(HoneypotMixin, BaseForm):
     """A stay asked by the person or a relative (the portal), or typed at the desk of the organisation."""
 
     place = forms.ModelChoiceField(
@@ -132,15 +136,28 @@ class StayForm(BaseForm):
         "Rien n’est demandé sur sa santé.",
         error_messages={"required": "Cet accord est nécessaire pour traiter la demande."},
     )
-    website = forms.CharField(label="Ne pas remplir", required=False, max_length=200)
 
-    def __init__(self, *args, places, today=None, **kwargs):
+    def __init__(self, *args, places, near=None, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
-        self.fields["place"].queryset = places
-        self.fields["place"].label_from_instance = self.place_label
+        field = self.fields["place"]
+        field.queryset = places  # what is accepted; the choices shown are read once below
+        field.label_from_instance = self.place_label
+        self.offered = list(places)
+        if len(self.offered) > RADIO_PLACES:
+            field.widget = QuickSelect()
+            field.choices = [("", "Choisissez un lieu"), *self.grouped_choices(self.offered, near)]
+            dsfr_input_class_attr(self["place"])  # the design system's class, as for the fields of the form
         self.initial.setdefault("arrival", self.today)
         self.initial.setdefault("departure", self.today + datetime.timedelta(days=7))
+
+    @classmethod
+    def grouped_choices(cls, places, near):
+        """[(commune name, [(place id, label), …]), …]: the commune `near` first, then the others by name."""
+        groups = {}
+        for place in sorted(places, key=lambda place: (place.commune_id != getattr(near, "pk", None), place.commune.name)):
+            groups.setdefault(place.commune.name, []).append((place.pk, cls.place_label(place)))
+        return list(groups.items())
 
     @staticmethod
     def place_label(place):
@@ -148,10 +165,6 @@ class StayForm(BaseForm):
         if place.accessible:
             details.append("accessible en fauteuil roulant")
         return f"{place.name} ({', '.join(details)})"
-
-    @property
-    def is_robot(self):
-        return bool(self.data.get("website"))
 
     def clean(self):
         cleaned = super().clean()
@@ -188,9 +201,9 @@ class StayForm(BaseForm):
 
 
 class AgentStayForm(SubmitOnceMixin, StayForm):
-    @property
-    def is_robot(self):
-        return False
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["website"]
 
 
 class DecisionNoteForm(BaseForm):

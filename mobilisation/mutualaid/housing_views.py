@@ -7,16 +7,18 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mobilisation.accounts.decorators import remit
 from mobilisation.accounts.enums import ARS_ROLES, CLS_ROLES
+from mobilisation.core import page_cache
 from mobilisation.core.limits import per_client_limit
 from mobilisation.core.page_cache import public_page as cached_public_page
 from mobilisation.core.services import submit_once
-from mobilisation.followup.views.figures import communes_seen_by
 from mobilisation.plans.models import PlannedAction
 from mobilisation.territories.models import Commune, Department
 
@@ -181,20 +183,35 @@ def booking_step(request, public_id, step):
 def ask(request, insee_code):
     commune = get_object_or_404(Commune.objects.select_related("department"), insee_code=insee_code)
     places = HousingPlace.objects.active().serving(commune).select_related("commune").order_by("name", "pk")
-    form = StayForm(request.POST or None, places=places)
+
+    def render_form(form, csrf=None):
+        context = {"form": form, "commune": commune, "has_places": bool(form.offered)}
+        if csrf:  # the cached fragment holds the placeholder, never a visitor's token (core.page_cache)
+            return render_to_string("mutualaid/housing/_ask_form.html", {**context, "csrf_token": csrf})
+        return render_to_string("mutualaid/housing/_ask_form.html", context, request=request)
+
+    form = None
     if request.method == "POST":
+        form = StayForm(request.POST, places=places, near=commune)
         if form.is_robot:
             return redirect("housing:asked")
         if form.is_valid():
             housing.request_stay(place=form.cleaned_data["place"], data=form.stay_data(), source=BookingSource.PORTAL)
             return redirect("housing:asked")
+        form_html = render_form(form)
+    else:
+        # The empty form of a commune (its places, today's dates) is the same for everyone until a place changes.
+        key = page_cache.key_of("housing-ask", commune.insee_code, *page_cache.versions("public", "help"), timezone.localdate())
+        form_html = page_cache.personalise(
+            page_cache.fragment(key, lambda csrf: render_form(StayForm(places=places, near=commune), csrf)), request
+        )
     context = {
         "form": form,
+        "form_html": mark_safe(form_html),  # noqa: S308 - our template, its values escaped
         "commune": commune,
-        "has_places": places.exists(),
         "breadcrumb": [HOME, HELP, (commune.name, reverse("portal:help_commune", args=[commune.insee_code]))],
     }
-    return render(request, "mutualaid/housing/ask.html", context, status=400 if form.errors else 200)
+    return render(request, "mutualaid/housing/ask.html", context, status=400 if form is not None else 200)
 
 
 @login_not_required
@@ -212,18 +229,15 @@ def asked(request):
 def capacity(request):
     """Free places tonight and each night of the week: by department for the region, by commune below."""
     user = request.user
-    seen = communes_seen_by(user)
-    departments = list(Department.objects.filter(communes__in=seen).distinct().order_by("code"))
-    chosen = request.GET.get("departement", "")[:3]
-    if chosen not in {department.code for department in departments}:
-        chosen = ""
+    seen = Commune.objects.aggregated_for(user)
+    departments, chosen = Department.objects.choice_among(seen, request.GET.get("departement"))
     communes = seen.filter(department=chosen) if chosen else seen
-    places = HousingPlace.objects.active().filter(commune__in=communes.values("insee_code")).select_related("commune__department")
+    places = HousingPlace.objects.active().filter(commune__in=communes.values("insee_code"))
     by_department = not chosen and len(departments) > 1
     if by_department:
-        rows = housing.capacity_rows(places, group=lambda p: p.commune.department_id, label=lambda p: p.commune.department.name)
+        rows = housing.capacity_rows(places, group="commune__department", label="commune__department__name")
     else:
-        rows = housing.capacity_rows(places, group=lambda p: p.commune_id, label=lambda p: p.commune.name)
+        rows = housing.capacity_rows(places, group="commune", label="commune__name")
     today = timezone.localdate()
     totals = {
         "places": sum(row["places"] for row in rows),

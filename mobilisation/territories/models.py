@@ -31,6 +31,15 @@ class Region(models.Model):
         return self.name
 
 
+class DepartmentQuerySet(TerritoryQuerySet):
+    def choice_among(self, communes, code):
+        """The departments of `communes` (a page's department chooser) and the code asked for if it is one of them,
+        else "": a code out of scope is ignored, never an error."""
+        departments = list(self.filter(communes__in=communes).distinct().order_by("code"))
+        code = (code or "")[:3]
+        return departments, code if code in {department.code for department in departments} else ""
+
+
 class Department(models.Model):
     code = models.CharField("code", max_length=3, primary_key=True)
     name = models.CharField("nom", max_length=100)
@@ -40,7 +49,7 @@ class Department(models.Model):
     population_municipale = models.PositiveIntegerField("population municipale")
     population_totale = models.PositiveIntegerField("population totale")
 
-    objects = TerritoryQuerySet.as_manager()
+    objects = DepartmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "département"
@@ -131,6 +140,22 @@ class CommuneQuerySet(TerritoryQuerySet):
 
     def outside_epci(self):
         return self.filter(epci__isnull=True)
+
+    def aggregated_for(self, user):
+        """The communes whose aggregates (counts, never names) `user` reads: the whole region for the ARS region, a
+        delegation's departments, the communes of the user's CLS."""
+        from mobilisation.accounts.enums import ARS_ROLES, CLS_ROLES
+
+        scope = user.scope
+        if user.is_superuser or scope.whole_region:
+            return self.all()
+        condition = Q(pk__in=[])
+        if scope.department_codes and user.has_role(*ARS_ROLES):
+            condition |= Q(department__in=scope.department_codes)
+        cls_ids = scope.cls_ids_for(*CLS_ROLES)
+        if cls_ids:
+            condition |= Q(contracts__in=cls_ids)
+        return self.filter(condition).distinct()
 
     def statistics(self):
         """The INSEE figures of these communes taken together (territories.statistics), in one query."""

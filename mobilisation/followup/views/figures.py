@@ -24,20 +24,6 @@ from ..models import Campaign
 FIGURES_SECONDS = 300
 
 
-def communes_seen_by(user):
-    """The communes whose aggregates the user reads: the region, a delegation's department, a CLS's communes."""
-    scope = user.scope
-    if user.is_superuser or scope.whole_region:
-        return Commune.objects.all()
-    condition = Q(pk__in=[])
-    if scope.department_codes and user.has_role(*ARS_ROLES):
-        condition |= Q(department__in=scope.department_codes)
-    cls_ids = scope.cls_ids_for(*CLS_ROLES)
-    if cls_ids:
-        condition |= Q(contracts__in=cls_ids)
-    return Commune.objects.filter(condition).distinct()
-
-
 def scope_key(user):
     scope = user.scope
     if user.is_superuser or scope.whole_region:
@@ -61,10 +47,8 @@ def index(request):
 
 def figures_of(user, chosen):
     """Everything the page shows for this scope and department, as plain data (kept in the cache as it is)."""
-    seen = communes_seen_by(user)
-    departments = list(Department.objects.filter(communes__in=seen).distinct().order_by("code"))
-    if chosen and chosen not in {department.code for department in departments}:
-        chosen = ""
+    seen = Commune.objects.aggregated_for(user)
+    departments, chosen = Department.objects.choice_among(seen, chosen)
     whole_region = not chosen and len(departments) > 1
     if chosen:
         communes = seen.filter(department=chosen)
