@@ -272,6 +272,26 @@ def test_the_capacity_view_shows_counts_never_names(login, place, coordinator_di
     assert login(partner_dinan).get(reverse("housing:capacity")).status_code == 404
 
 
+def test_the_capacity_figures_are_kept_until_a_place_or_a_booking_changes(login, place, ars_region, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_SECONDS = 3600
+    region = login(ars_region)
+    url = reverse("housing:capacity")
+    assert "4 libres ce soir" in page_text(region.get(url))
+    with CaptureQueriesContext(connection) as queries:
+        region.get(url)
+    assert not [query for query in queries if "mutualaid_" in query["sql"]]  # from the cache
+    booking = stay(place, people=3, state=BookingState.REQUESTED)
+    assert "4 libres ce soir" in page_text(region.get(url))  # a request takes no place
+    booking.state = BookingState.CONFIRMED
+    booking.save()
+    assert "1 libre ce soir" in page_text(region.get(url))
+    HousingPlace.objects.create(organisation=place.organisation, name="Maison neuve", commune_id=DINAN, address="2 rue", capacity=3)
+    assert "4 libres ce soir" in page_text(region.get(url))
+
+
 def test_capacity_rows_add_up_the_free_places_of_each_night(place, partner_organisation_dinan):
     """Per commune, each night of the week: free places never below zero (a capacity lowered under its bookings),
     requests not yet confirmed free nothing and take nothing."""

@@ -15,11 +15,19 @@ class CoreConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from .page_cache import HELP_CONTENT_MODELS, PUBLIC_CONTENT_MODELS, help_content_changed, public_content_changed
+        from .page_cache import (
+            HELP_CONTENT_MODELS,
+            HOUSING_MODELS,
+            PUBLIC_CONTENT_MODELS,
+            help_content_changed,
+            housing_changed,
+            public_content_changed,
+        )
 
         for name, labels, receiver in (
             ("public", PUBLIC_CONTENT_MODELS, public_content_changed),
             ("help", HELP_CONTENT_MODELS, help_content_changed),
+            ("housing", HOUSING_MODELS, housing_changed),
         ):
             for label in labels:
                 model = apps.get_model(label)

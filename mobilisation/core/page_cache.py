@@ -9,6 +9,7 @@ emptied or evicted only costs a render.
   those models (`PUBLIC_CONTENT_MODELS`, connected in CoreConfig.ready()) and by the loaders, which write in bulk.
 - "help": the local help (the directory's organisations and services, the restriction periods, the hotline's lines
   and FAQ): the portal's pages of help near a commune and its questions and answers. Bumped by saves of `HELP_CONTENT_MODELS`.
+- "housing": the capacity figures of isolation housing (places and bookings, `HOUSING_MODELS`).
 - "plan:<id>": one plan's page; bumped by every plans service (plans.services.common.record) and by the restriction
   state refresh. "plans": every plan at once, for the follow-ups that add them up.
 
@@ -58,6 +59,8 @@ HELP_CONTENT_MODELS = [
     "hotline.FaqVariant",
     "mutualaid.HousingPlace",
 ]
+# The models whose writes change the capacity figures of isolation housing (free places tonight and this week).
+HOUSING_MODELS = ["mutualaid.HousingPlace", "mutualaid.HousingBooking"]
 CSRF_PLACEHOLDER = "csrf-3f0c9a7e5b2d4e61a8f9c0d1e2b3a4c5"
 VERSION_TIMEOUT = None  # a version lives until it is replaced
 
@@ -106,6 +109,11 @@ def public_content_changed(**kwargs):
 def help_content_changed(**kwargs):
     """Signal receiver: a model of the local help pages was written."""
     bump("help")
+
+
+def housing_changed(**kwargs):
+    """Signal receiver: a place or a booking was written, the capacity figures are computed afresh."""
+    bump("housing")
 
 
 def plans_changed(plan_ids):

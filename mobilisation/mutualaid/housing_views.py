@@ -2,8 +2,10 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +22,7 @@ from mobilisation.core.limits import per_client_limit
 from mobilisation.core.page_cache import public_page as cached_public_page
 from mobilisation.core.services import submit_once
 from mobilisation.plans.models import PlannedAction
-from mobilisation.territories.models import Commune, Department
+from mobilisation.territories.models import Commune, Department, aggregates_key
 
 from . import housing
 from .enums import BookingSource, BookingState
@@ -224,33 +226,37 @@ def asked(request):
 # Capacity, seen from above: counts of places, never a name.
 
 
-@remit(*ARS_ROLES, *CLS_ROLES)
-@require_GET
-def capacity(request):
-    """Free places tonight and each night of the week: by department for the region, by commune below."""
-    user = request.user
+def capacity_figures(user, chosen, today):
     seen = Commune.objects.aggregated_for(user)
-    departments, chosen = Department.objects.choice_among(seen, request.GET.get("departement"))
+    departments, chosen = Department.objects.choice_among(seen, chosen)
     communes = seen.filter(department=chosen) if chosen else seen
     places = HousingPlace.objects.active().filter(commune__in=communes.values("insee_code"))
     by_department = not chosen and len(departments) > 1
     if by_department:
-        rows = housing.capacity_rows(places, group="commune__department", label="commune__department__name")
+        rows = housing.capacity_rows(places, group="commune__department", label="commune__department__name", today=today)
     else:
-        rows = housing.capacity_rows(places, group="commune", label="commune__name")
-    today = timezone.localdate()
+        rows = housing.capacity_rows(places, group="commune", label="commune__name", today=today)
     totals = {
         "places": sum(row["places"] for row in rows),
         "capacity": sum(row["capacity"] for row in rows),
         "free": [sum(row["free"][n] for row in rows) for n in range(housing.WEEK)],
     }
-    context = {
-        "rows": rows,
-        "totals": totals,
-        "nights": housing.nights(today, housing.WEEK),
-        "departments": departments,
-        "chosen": chosen,
-        "by_department": by_department,
-        "breadcrumb": [HOME],
-    }
+    return {"rows": rows, "totals": totals, "departments": departments, "chosen": chosen, "by_department": by_department}
+
+
+@remit(*ARS_ROLES, *CLS_ROLES)
+@require_GET
+def capacity(request):
+    """Free places tonight and each night of the week: by department for the region, by commune below. Thousands
+    of places and their stays for the region: the figures are kept per scope until a place or a booking changes."""
+    user = request.user
+    chosen = request.GET.get("departement", "")[:3]
+    today = timezone.localdate()
+    key = page_cache.key_of("housing-capacity", aggregates_key(user), chosen, *page_cache.versions("housing", "public"), today)
+    figures = cache.get(key) if page_cache.enabled() else None
+    if figures is None:
+        figures = capacity_figures(user, chosen, today)
+        if page_cache.enabled():
+            cache.set(key, figures, settings.PAGE_CACHE_SECONDS)
+    context = {**figures, "nights": housing.nights(today, housing.WEEK), "breadcrumb": [HOME]}
     return render(request, "mutualaid/housing/capacity.html", context)

@@ -164,6 +164,16 @@ class CommuneQuerySet(TerritoryQuerySet):
         return summarize(self)
 
 
+def aggregates_key(user):
+    """What `Commune.objects.aggregated_for(user)` depends on, as a cache key part: figures cached per scope."""
+    from mobilisation.accounts.enums import CLS_ROLES
+
+    scope = user.scope
+    if user.is_superuser or scope.whole_region:
+        return "region"
+    return "d{}-c{}".format(",".join(sorted(scope.department_codes)), ",".join(map(str, sorted(scope.cls_ids_for(*CLS_ROLES)))))
+
+
 class Commune(models.Model):
     insee_code = models.CharField("code INSEE", max_length=5, primary_key=True)
     name = models.CharField("nom", max_length=100)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from mobilisation.accounts.enums import ARS_ROLES, CLS_ROLES
-from mobilisation.territories.models import Commune, Department
+from mobilisation.territories.models import Commune, Department, aggregates_key
 
 from .. import figures
 from ..enums import Category
@@ -24,20 +24,13 @@ from ..models import Campaign
 FIGURES_SECONDS = 300
 
 
-def scope_key(user):
-    scope = user.scope
-    if user.is_superuser or scope.whole_region:
-        return "region"
-    return "d{}-c{}".format(",".join(sorted(scope.department_codes)), ",".join(map(str, sorted(scope.cls_ids_for(*CLS_ROLES)))))
-
-
 @require_GET
 def index(request):
     user = request.user
     if not (user.is_superuser or user.has_role(*ARS_ROLES, *CLS_ROLES)):
         raise Http404("Page introuvable")
     chosen = request.GET.get("departement", "")[:3]
-    key = f"veille-figures:{scope_key(user)}:{chosen}:{int(time.time() // FIGURES_SECONDS)}"
+    key = f"veille-figures:{aggregates_key(user)}:{chosen}:{int(time.time() // FIGURES_SECONDS)}"
     context = cache.get(key)
     if context is None:
         context = figures_of(user, chosen)
