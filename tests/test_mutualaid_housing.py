@@ -416,6 +416,42 @@ def test_an_organisations_mutual_aid_counts_in_a_plan_action_it_joins(login, par
     assert not AidPool.objects.exists() and adopted.pk not in indicators.computed_for([adopted])
 
 
+def test_pool_counts_read_every_link_in_one_query(partner_organisation_dinan, adopted, cls_dinan, django_assert_num_queries):
+    """Each link's counts in the communes of its action's CLS: a volunteer acting in two of them counts once, one
+    paused or acting elsewhere not at all, another organisation's work never."""
+    from mobilisation.directory.models import Organisation
+    from mobilisation.mutualaid import figures
+    from mobilisation.mutualaid.enums import RequestState, VolunteerState
+    from mobilisation.mutualaid.models import AidPool, Volunteer
+
+    from .test_mutualaid_requests import make_request
+    from .test_mutualaid_volunteers import make_volunteer
+
+    other = Organisation.objects.create(name="Autre association", kind="association", department_id="22")
+    for n, kind in enumerate(["courses", "repas", "transport"]):
+        make_request(kind=kind, state=RequestState.DONE, organisation=partner_organisation_dinan, last_name=f"N{n}")
+    make_request(kind="courses", state=RequestState.DONE, organisation=other, last_name="Autre")
+    make_request(kind="courses", state=RequestState.DONE, organisation=partner_organisation_dinan, commune_id=BREST)
+    second = [code for code in cls_dinan.communes.values_list("insee_code", flat=True) if code != DINAN][0]
+    validated = {"state": VolunteerState.VALIDATED, "validated_at": timezone.now()}
+    for email, communes, changes in [
+        ("deux@exemple.invalid", [DINAN, second], {}),
+        ("pause@exemple.invalid", [DINAN], {"paused_since": timezone.now()}),
+        ("brest@exemple.invalid", [BREST], {}),
+        ("autre@exemple.invalid", [DINAN], {"organisation": other}),
+    ]:
+        volunteer = make_volunteer(email=email, communes=communes)
+        Volunteer.objects.filter(pk=volunteer.pk).update(**{"organisation": partner_organisation_dinan, **validated, **changes})
+    mine = AidPool.objects.create(organisation=partner_organisation_dinan, plan_action=adopted)
+    theirs = AidPool.objects.create(organisation=other, plan_action=adopted)
+    with django_assert_num_queries(1):
+        counts = figures.pool_counts(AidPool.objects.all())
+    assert counts == {
+        mine.pk: (adopted.pk, {"done": 3, "deliveries": 2, "volunteers": 1}),
+        theirs.pk: (adopted.pk, {"done": 1, "deliveries": 1, "volunteers": 1}),
+    }
+
+
 def test_an_action_of_another_territory_or_organisation_cannot_be_linked(
     login, partner_dinan, partner_organisation_dinan, social_services_brest, adopted
 ):

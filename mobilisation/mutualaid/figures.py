@@ -2,7 +2,8 @@
 it brought to an end, the home deliveries among them and its volunteers active, in the communes of the action's CLS.
 Counts only, through core.aggregates.Figure ("< 5"). Isolation housing counts its nights in housing.py."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from mobilisation.core.aggregates import Figure
 
@@ -17,15 +18,24 @@ INDICATORS = [
 ]
 
 
-def pool_counts(pool):
-    """{key: int} for one link: its organisation's work in its action's CLS communes."""
-    communes = pool.plan_action.plan.cls.communes.values("insee_code")
-    requests = AidRequest.objects.filter(organisation=pool.organisation_id, state=RequestState.DONE, commune__in=communes).aggregate(
-        done=Count("pk"), deliveries=Count("pk", filter=Q(kind__in=DELIVERIES))
-    )
-    acting = Volunteer.communes.through.objects.filter(commune__in=communes).values("volunteer_id")
-    volunteers = Volunteer.objects.available().filter(organisation=pool.organisation_id, pk__in=acting).count()
-    return {**requests, "volunteers": volunteers}
+def counted(queryset, *, distinct=False):
+    """The number of rows of `queryset` (which names OuterRef), as a subquery a row of the outer query."""
+    template = "COUNT(DISTINCT %(expressions)s)" if distinct else "COUNT(%(expressions)s)"
+    total = Func(F("pk"), template=template, output_field=IntegerField())  # no GROUP BY: one row, the count
+    return Coalesce(Subquery(queryset.order_by().annotate(total=total).values("total")[:1]), 0)
+
+
+def pool_counts(pools):
+    """{pool id: (action id, {key: int})}, in one query: each link's organisation's work in its action's CLS communes."""
+    cls = OuterRef("plan_action__plan__cls")
+    done = AidRequest.objects.filter(organisation=OuterRef("organisation"), state=RequestState.DONE, commune__contracts=cls)
+    active = Volunteer.objects.available().filter(organisation=OuterRef("organisation"), communes__contracts=cls)
+    rows = pools.annotate(
+        done=counted(done),
+        deliveries=counted(done.filter(kind__in=DELIVERIES)),
+        volunteers=counted(active, distinct=True),  # a volunteer acting in two communes of the CLS is one volunteer
+    ).values_list("pk", "plan_action", "done", "deliveries", "volunteers")
+    return {pk: (action, {"done": n, "deliveries": d, "volunteers": v}) for pk, action, n, d, v in rows}
 
 
 def action_indicators(actions):
@@ -53,9 +63,9 @@ def action_indicators(actions):
             housed.add(pk)
     result = housing.action_indicators(housed) if housed else {}
     totals = {}
-    for pool in AidPool.objects.filter(plan_action__in=pooled).select_related("plan_action__plan__cls") if pooled else []:
-        row = totals.setdefault(pool.plan_action_id, dict.fromkeys([key for key, _ in INDICATORS], 0))
-        for key, value in pool_counts(pool).items():
+    for action_id, counts in pool_counts(AidPool.objects.filter(plan_action__in=pooled)).values() if pooled else []:
+        row = totals.setdefault(action_id, dict.fromkeys([key for key, _ in INDICATORS], 0))
+        for key, value in counts.items():
             row[key] += value
     for action_id, row in totals.items():
         result.setdefault(action_id, [])[:0] = [(label, Figure(row[key])) for key, label in INDICATORS]
