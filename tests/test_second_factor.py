@@ -68,7 +68,7 @@ def test_who_must_use_a_second_factor(
     resource_pole,
     partner_dinan,
 ):
-    must = {social_services_dinan, manager_dinan, volunteer_dinan}
+    must = {social_services_dinan, manager_dinan, volunteer_dinan, partner_dinan}  # a partner reads the people it helps
     for user in [
         social_services_dinan,
         manager_dinan,
@@ -396,14 +396,11 @@ def test_accounts_that_must_use_a_second_factor_get_no_api_token(login, social_s
 
 def test_demo_accounts_that_must_use_a_second_factor_have_the_demo_application(reference_data_demo):
     from mobilisation.accounts.demo import DEMO_ACCOUNTS, DEMO_TOTP_KEY
+    from mobilisation.accounts.enums import SECOND_FACTOR_ROLES
     from mobilisation.accounts.models import User
 
     with_device = set(TOTPDevice.objects.filter(key=DEMO_TOTP_KEY, confirmed=True).values_list("user__email", flat=True))
-    expected = {
-        a["email"]
-        for a in DEMO_ACCOUNTS
-        if a["role"] in (Role.SOCIAL_SERVICES, Role.SOCIAL_SERVICES_MANAGER, Role.VOLUNTEER, Role.HOTLINE_OPERATOR, Role.ARS_REGION)
-    }
+    expected = {a["email"] for a in DEMO_ACCOUNTS if a["role"] in (*SECOND_FACTOR_ROLES, Role.ARS_REGION)}
     assert with_device == expected
     assert all(User.objects.get(email=email).requires_second_factor or email.startswith("ars.region") for email in with_device)
 

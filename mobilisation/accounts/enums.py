@@ -35,8 +35,9 @@ INSTRUCTING_ROLES = (Role.ARS_REGION, Role.ARS_DELEGATION)
 # The social services of a commune (CCAS) or an EPCI (CIAS): the only people who read the register of fragile people.
 SOCIAL_SERVICES_ROLES = (Role.SOCIAL_SERVICES, Role.SOCIAL_SERVICES_MANAGER)
 # Who must use a second factor besides the admin (User.requires_second_factor): those who read personal data of the
-# people helped (the register, the phone numbers a volunteer calls, the numbers a hotline calls back).
-SECOND_FACTOR_ROLES = (*SOCIAL_SERVICES_ROLES, Role.VOLUNTEER, Role.HOTLINE_OPERATOR)
+# people helped (the register, the phone numbers a volunteer calls, the numbers a hotline calls back, the contact and
+# address of the people an association helps or houses, the volunteers it validates: SECURITY.md, "Authentication").
+SECOND_FACTOR_ROLES = (*SOCIAL_SERVICES_ROLES, Role.VOLUNTEER, Role.HOTLINE_OPERATOR, Role.PARTNER_MEMBER)
 RESTRICTION_READERS = (*ARS_ROLES, Role.CLS_COORDINATOR, Role.ELECTED_OFFICIAL, *SOCIAL_SERVICES_ROLES)
 
 
