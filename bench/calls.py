@@ -10,21 +10,15 @@ the call card, without the HTTP around them (measured apart, by the call list pa
 
 import argparse
 import json
-import multiprocessing
 import os
 import random
-import statistics
 import sys
 import time
 
+from . import workers
+
 CALLERS = 8
 SECONDS = 10
-
-
-def _setup():
-    import django
-
-    django.setup()
 
 
 def prepare(callers):
@@ -53,7 +47,7 @@ def prepare(callers):
 
 def caller(user_id, seconds, seed, results):
     """One caller's loop: claim, record, until no call waits or time is up; reports (task, attempt) pairs and timings."""
-    _setup()
+    workers.setup()
     from django.db import connection
 
     from mobilisation.accounts.models import User
@@ -87,26 +81,14 @@ def main(argv=None):
     parser.add_argument("--callers", type=int, default=CALLERS)
     parser.add_argument("--seconds", type=float, default=SECONDS)
     args = parser.parse_args(argv)
-    _setup()
-    from django.db import connection
+    workers.setup()
 
     from mobilisation.followup.models import CallAttempt
 
     commune, waiting, users = prepare(args.callers)
     before = CallAttempt.objects.filter(by__in=users).count()
-    connection.close()
-    context = multiprocessing.get_context("fork")
-    results = context.Queue()
-    processes = [context.Process(target=caller, args=(user, args.seconds, index, results)) for index, user in enumerate(users)]
-    started = time.perf_counter()
-    for process in processes:
-        process.start()
-    reports = [results.get() for _ in processes]
-    elapsed = time.perf_counter() - started
-    for process in processes:
-        process.join()
+    reports, elapsed = workers.run(caller, [(user, args.seconds, index) for index, user in enumerate(users)])
     done = [pair for report in reports for pair in report["done"]]
-    timings = sorted(t for report in reports for t in report["timings"])
     stored = CallAttempt.objects.filter(by__in=users).count() - before
     attempts = [attempt for _, attempt in done]
     # Lost: recorded by a caller but not in the database. Doubled: a task recorded twice in the run (a call not reached
@@ -119,15 +101,10 @@ def main(argv=None):
         "callers": args.callers,
         "commune": commune,
         "waiting": waiting,
-        "calls": len(done),
-        "seconds": round(elapsed, 2),
-        "calls_per_second": round(len(done) / elapsed, 1) if elapsed else 0,
-        "p50_ms": round(statistics.median(timings) * 1000, 1) if timings else 0,
-        "p95_ms": round(timings[int(0.95 * (len(timings) - 1))] * 1000, 1) if timings else 0,
+        **workers.figures(len(done), elapsed, reports),
         "lost": max(0, len(done) - stored),
         "extra": max(0, stored - len(done)),
         "doubled": doubled,
-        "failures": sum(report["failures"] for report in reports),
     }
     with open(args.output, "w", encoding="utf-8") as file:
         json.dump(result, file)

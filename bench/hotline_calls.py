@@ -11,21 +11,15 @@ them: the page is measured apart, by bench.run's hotline_log endpoint).
 
 import argparse
 import json
-import multiprocessing
 import os
 import random
-import statistics
 import sys
 import time
 
+from . import workers
+
 OPERATORS = 8
 SECONDS = 10
-
-
-def _setup():
-    import django
-
-    django.setup()
 
 
 def prepare(operators):
@@ -52,7 +46,7 @@ def prepare(operators):
 
 def operator(user_id, line_id, seconds, seed, results):
     """One operator's loop: log a call, again, until time is up; reports the calls' ids and timings."""
-    _setup()
+    workers.setup()
     import datetime
 
     from django.db import connection, transaction
@@ -115,39 +109,22 @@ def main(argv=None):
     parser.add_argument("--operators", type=int, default=OPERATORS)
     parser.add_argument("--seconds", type=float, default=SECONDS)
     args = parser.parse_args(argv)
-    _setup()
-    from django.db import connection
+    workers.setup()
 
     from mobilisation.hotline.models import Call
 
     line_id, users = prepare(args.operators)
     before = Call.objects.filter(operator__in=users).count()
-    connection.close()
-    context = multiprocessing.get_context("fork")
-    results = context.Queue()
-    processes = [context.Process(target=operator, args=(user, line_id, args.seconds, index, results)) for index, user in enumerate(users)]
-    started = time.perf_counter()
-    for process in processes:
-        process.start()
-    reports = [results.get() for _ in processes]
-    elapsed = time.perf_counter() - started
-    for process in processes:
-        process.join()
+    reports, elapsed = workers.run(operator, [(user, line_id, args.seconds, index) for index, user in enumerate(users)])
     logged = [pk for report in reports for pk in report["logged"]]
-    timings = sorted(t for report in reports for t in report["timings"])
     stored = Call.objects.filter(operator__in=users).count() - before
     result = {
         "operators": args.operators,
         "line": line_id,
-        "calls": len(logged),
-        "seconds": round(elapsed, 2),
-        "calls_per_second": round(len(logged) / elapsed, 1) if elapsed else 0,
-        "p50_ms": round(statistics.median(timings) * 1000, 1) if timings else 0,
-        "p95_ms": round(timings[int(0.95 * (len(timings) - 1))] * 1000, 1) if timings else 0,
+        **workers.figures(len(logged), elapsed, reports),
         "lost": max(0, len(logged) - stored),
         "extra": max(0, stored - len(logged)),
         "doubled": len(logged) - len(set(logged)),
-        "failures": sum(report["failures"] for report in reports),
     }
     with open(args.output, "w", encoding="utf-8") as file:
         json.dump(result, file)

@@ -5,6 +5,7 @@ when closed), the FAQ validated by the ARS (validity dates, variants under the m
 accents, the public page), the figures and the plan's indicators."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -263,6 +264,10 @@ def test_the_log_s_lists_of_services_and_answers_are_rendered_once_per_change(lo
         page = client.get(log_url(line)).content.decode()
     assert f'<option value="{parcels.pk}">Colis alimentaires (Épicerie solidaire)</option>' in page
     assert not [query for query in queries if "directory_service" in query["sql"] and "hotline" not in query["sql"]]
+    tokens = {
+        re.search(r'name="submission_token" value="([^"]+)"', html).group(1) for html in (page, client.get(log_url(line)).content.decode())
+    }
+    assert len(tokens) == 2  # the fields come from the cache, each form keeps its own submission token
     meals = service("Repas livrés")
     entry = faq_entry(question="Les marchés sont-ils ouverts ?")
     page = client.get(log_url(line)).content.decode()

@@ -170,6 +170,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = "utilisateur"
         ordering = ["last_name", "first_name", "email"]
+        # The "Personnes" list in that order, a page at a time: 80,000 accounts at a crisis's height (volunteers).
+        indexes = [models.Index(fields=["last_name", "first_name", "email"], name="user_listing")]
 
     def __str__(self):
         return self.get_full_name() or self.email

@@ -10,8 +10,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mobilisation.accounts.decorators import remit
@@ -216,6 +218,14 @@ def log(request, public_id):
         ]
         messages.success(request, "Appel enregistré" + (f" : {', '.join(done)}." if done else "."))
         return redirect(address)
+    context = {"form": form, "communes": communes}
+    if form.is_bound:
+        call_fields = render_to_string("hotline/_call_fields.html", context, request=request)
+    else:
+        # Forty fields and three sub-forms rendered by the design system's templates: once per line and change of
+        # the directory, the FAQ or the territories (the submission token and the CSRF token stay out of it).
+        key = page_cache.key_of("call-fields", line.pk, *page_cache.versions("public", "help"), timezone.localdate())
+        call_fields = page_cache.fragment(key, lambda csrf: render_to_string("hotline/_call_fields.html", context))
     today = Call.objects.visible_to(user).filter(line=line).on_day(timezone.localdate())
     recent = (
         today.filter(operator=user)
@@ -226,7 +236,7 @@ def log(request, public_id):
     context = {
         "line": line,
         "form": form,
-        "communes": communes,
+        "call_fields": mark_safe(call_fields),  # noqa: S308 - our template, its values escaped
         "callback_of": callback_of,
         "recent": recent,
         "today_count": today.count(),
