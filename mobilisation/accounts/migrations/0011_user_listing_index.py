@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0010_hotline_operator'),
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("accounts", "0010_hotline_operator"),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='user',
-            index=models.Index(fields=['last_name', 'first_name', 'email'], name='user_listing'),
+            model_name="user",
+            index=models.Index(fields=["last_name", "first_name", "email"], name="user_listing"),
         ),
     ]
