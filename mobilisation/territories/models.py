@@ -165,13 +165,15 @@ class CommuneQuerySet(TerritoryQuerySet):
 
 
 def aggregates_key(user):
-    """What `Commune.objects.aggregated_for(user)` depends on, as a cache key part: figures cached per scope."""
-    from mobilisation.accounts.enums import CLS_ROLES
+    """What `Commune.objects.aggregated_for(user)` depends on, as a cache key part (figures cached per scope): the
+    same parts as that rule, no more."""
+    from mobilisation.accounts.enums import ARS_ROLES, CLS_ROLES
 
     scope = user.scope
     if user.is_superuser or scope.whole_region:
         return "region"
-    return "d{}-c{}".format(",".join(sorted(scope.department_codes)), ",".join(map(str, sorted(scope.cls_ids_for(*CLS_ROLES)))))
+    departments = sorted(scope.department_codes) if user.has_role(*ARS_ROLES) else []
+    return "d{}-c{}".format(",".join(departments), ",".join(map(str, sorted(scope.cls_ids_for(*CLS_ROLES)))))
 
 
 class Commune(models.Model):
