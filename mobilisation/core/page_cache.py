@@ -138,6 +138,19 @@ def personalise(html, request):
     return html
 
 
+def _for_visitor(body, request):
+    """A cached page's bytes with this visitor's CSRF token where the placeholder stands (get_token also has the
+    CSRF middleware set the cookie that goes with it)."""
+    placeholder = CSRF_PLACEHOLDER.encode()
+    return body.replace(placeholder, get_token(request).encode()) if placeholder in body else body
+
+
+def placeholder_token(request):
+    """The CSRF token a template renders for this request: the placeholder while `public_page` renders a page to
+    store (the site context processor passes it), else None (Django's own lazy token)."""
+    return CSRF_PLACEHOLDER if getattr(request, "renders_placeholder", False) else None
+
+
 def fragment(key, render):
     """The HTML `render()` returns, from the cache when it holds it. `render` is given the CSRF placeholder to use as
     the context's csrf_token, so that the stored HTML holds no user's token."""
@@ -156,8 +169,10 @@ def public_page(view=None, *, on=("public",)):
     `@public_page` keys the page on the "public" version; `@public_page(on=("public", "help"))` on others as well.
 
     Only anonymous requests without pending messages are cached (a signed-in user's page shows their name and
-    menu); only HTML answers of 200 that set no cookie are stored (an export, a redirect, a form carrying a CSRF
-    cookie are not). The stored body keeps the CSP nonce it was rendered with: it is replaced by this request's.
+    menu); only HTML answers of 200 that set no cookie are stored (an export, a redirect are not). The stored body
+    keeps the CSP nonce it was rendered with: it is replaced by this request's. A page carrying a form (a public
+    sign-up) is rendered with the CSRF placeholder as its token (`renders_placeholder`, read by the site context
+    processor) and each visitor gets their own token put back, with the CSRF cookie that goes with it.
     """
 
     if view is None:
@@ -179,17 +194,23 @@ def public_page(view=None, *, on=("public",)):
         hit = cache.get(key)
         if hit is not None:
             body, content_type, old_nonce = hit
-            return HttpResponse(body.replace(old_nonce.encode(), nonce.encode()), content_type=content_type)
-        response = view(request, *args, **kwargs)
+            return HttpResponse(_for_visitor(body.replace(old_nonce.encode(), nonce.encode()), request), content_type=content_type)
+        request.renders_placeholder = True
+        try:
+            response = view(request, *args, **kwargs)
+        finally:
+            del request.renders_placeholder
         storable = (
             response.status_code == 200
             and not response.streaming
             and not response.cookies
             and response.get("Content-Type", "").startswith("text/html")
-            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # a token of this visitor's made it into the page
         )
         if storable:
             cache.set(key, (response.content, response["Content-Type"], nonce), settings.PAGE_CACHE_SECONDS)
+        if not response.streaming:
+            response.content = _for_visitor(response.content, request)
         return response
 
     return wrapper

@@ -9,10 +9,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mobilisation.accounts.decorators import remit
@@ -182,38 +180,24 @@ def booking_step(request, public_id, step):
 @login_not_required
 @require_http_methods(["GET", "POST"])
 @per_client_limit("public-forms", rate_setting="RATE_LIMIT_PUBLIC_FORMS", method="POST")
+@cached_public_page(on=("public", "help"))  # the empty form of a commune: its places and today's dates
 def ask(request, insee_code):
     commune = get_object_or_404(Commune.objects.select_related("department"), insee_code=insee_code)
     places = HousingPlace.objects.active().serving(commune).select_related("commune").order_by("name", "pk")
-
-    def render_form(form, csrf=None):
-        context = {"form": form, "commune": commune, "has_places": bool(form.offered)}
-        if csrf:  # the cached fragment holds the placeholder, never a visitor's token (core.page_cache)
-            return render_to_string("mutualaid/housing/_ask_form.html", {**context, "csrf_token": csrf})
-        return render_to_string("mutualaid/housing/_ask_form.html", context, request=request)
-
-    form = None
+    form = StayForm(request.POST or None, places=places, near=commune)
     if request.method == "POST":
-        form = StayForm(request.POST, places=places, near=commune)
         if form.is_robot:
             return redirect("housing:asked")
         if form.is_valid():
             housing.request_stay(place=form.cleaned_data["place"], data=form.stay_data(), source=BookingSource.PORTAL)
             return redirect("housing:asked")
-        form_html = render_form(form)
-    else:
-        # The empty form of a commune (its places, today's dates) is the same for everyone until a place changes.
-        key = page_cache.key_of("housing-ask", commune.insee_code, *page_cache.versions("public", "help"), timezone.localdate())
-        form_html = page_cache.personalise(
-            page_cache.fragment(key, lambda csrf: render_form(StayForm(places=places, near=commune), csrf)), request
-        )
     context = {
         "form": form,
-        "form_html": mark_safe(form_html),  # noqa: S308 - our template, its values escaped
         "commune": commune,
+        "has_places": bool(form.offered),
         "breadcrumb": [HOME, HELP, (commune.name, reverse("portal:help_commune", args=[commune.insee_code]))],
     }
-    return render(request, "mutualaid/housing/ask.html", context, status=400 if form is not None else 200)
+    return render(request, "mutualaid/housing/ask.html", context, status=400 if form.is_bound else 200)
 
 
 @login_not_required

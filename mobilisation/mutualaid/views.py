@@ -7,15 +7,13 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mobilisation.accounts.decorators import remit
 from mobilisation.accounts.enums import SOCIAL_SERVICES_ROLES, Role
-from mobilisation.core import formats, page_cache
+from mobilisation.core import formats
 from mobilisation.core.exports import export_links, export_response, rejects_unknown_format, requested_format
 from mobilisation.core.limits import per_client_limit
 from mobilisation.core.page_cache import public_page as cached_public_page
@@ -232,35 +230,22 @@ def start(request):
 @login_not_required
 @require_http_methods(["GET", "POST"])
 @per_client_limit("public-forms", rate_setting="RATE_LIMIT_PUBLIC_FORMS", method="POST")
+@cached_public_page(on=("public", "help"))  # the empty form of a commune (86 boxes) changes with the directory
 def sign_up(request, insee_code):
     commune = get_object_or_404(Commune.objects.select_related("epci", "department"), insee_code=insee_code)
-    form = None
+    form = SignUpForm(request.POST or None, commune=commune)
     if request.method == "POST":
-        form = SignUpForm(request.POST, commune=commune)
         if form.is_robot:
             return redirect("volunteers:thanks")
         if form.is_valid():
             services.sign_up(commune=commune, data=form.cleaned_data)
             return redirect("volunteers:thanks")
-        form_html = render_to_string("mutualaid/_sign_up_form.html", {"form": form}, request=request)
-    else:
-        # The empty form of a commune (86 boxes) is the same for everyone until the directory or the territories
-        # change: kept as a fragment, the visitor's CSRF token put back (core.page_cache).
-        def render_empty(csrf):
-            context = {"form": SignUpForm(commune=commune)}
-            return render_to_string(
-                "mutualaid/_sign_up_form.html", {**context, "csrf_token": csrf} if csrf else context, request=None if csrf else request
-            )
-
-        key = page_cache.key_of("volunteer-sign-up", commune.insee_code, *page_cache.versions("public", "help"))
-        form_html = page_cache.personalise(page_cache.fragment(key, render_empty), request)
     context = {
         "form": form,
-        "form_html": mark_safe(form_html),  # noqa: S308 - our template, its values escaped
         "commune": commune,
         "breadcrumb": [HOME, HELP, (commune.name, reverse("portal:help_commune", args=[commune.insee_code]))],
     }
-    return render(request, "mutualaid/sign_up.html", context, status=400 if form is not None else 200)
+    return render(request, "mutualaid/sign_up.html", context, status=400 if form.is_bound else 200)
 
 
 @login_not_required
