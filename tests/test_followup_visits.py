@@ -17,6 +17,7 @@ from mobilisation.followup.enums import (
     EscalationLevel,
     EscalationReason,
     EscalationState,
+    FinalStatus,
     Outcome,
     StepOutcome,
     TaskKind,
@@ -377,6 +378,69 @@ def test_a_visit_in_a_paused_campaign_stays_in_the_visitor_list(
     login_verified(client, volunteer_dinan)
     assert "Visite à Maïwenn" in page_text(client.get(reverse("calls:index")))
     assert client.get(given_to_volunteer.get_absolute_url()).status_code == 200
+
+
+# When the visit is no longer to be made
+
+
+def test_closing_the_campaign_withdraws_the_visit_and_tells_the_visitor(
+    client, given_to_volunteer, campaign, social_services_dinan, volunteer_dinan, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.close_campaign(campaign=campaign, by=social_services_dinan)
+    given_to_volunteer.refresh_from_db()
+    assert given_to_volunteer.state == TaskState.CANCELLED
+    [message] = mail.outbox
+    assert (message.to, message.subject) == ([volunteer_dinan.email], "La visite à domicile n’est plus à faire")
+    assert all(hidden not in message.body for hidden in PERSONAL)
+    login_verified(client, volunteer_dinan)
+    assert client.get(given_to_volunteer.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("leaves", ["objection", "removal"])
+def test_a_person_leaving_the_register_ends_their_visit_escalation_and_follow_up(
+    leaves,
+    client,
+    given_to_volunteer,
+    escalation,
+    campaign,
+    people,
+    social_services_dinan,
+    volunteer_dinan,
+    django_capture_on_commit_callbacks,
+):
+    person = people["visited"]
+    with django_capture_on_commit_callbacks(execute=True):
+        if leaves == "objection":
+            services.record_objection(person=person, date=timezone.localdate(), by=social_services_dinan)
+        else:
+            services.erase_person(person=person, date=timezone.localdate(), by=social_services_dinan)
+    assert not ContactTask.objects.filter(person=person, state=TaskState.OPEN).exists()
+    escalation.refresh_from_db()
+    assert escalation.state == EscalationState.RESOLVED and escalation.resolved_at is not None
+    assert campaign.followed.get(person=person).final_status == FinalStatus.STOPPED
+    assert campaign.followed.get(person=people["other"]).final_status == FinalStatus.IN_PROGRESS
+    [message] = mail.outbox
+    assert (message.to, message.subject) == ([volunteer_dinan.email], "La visite à domicile n’est plus à faire")
+    login_verified(client, volunteer_dinan)
+    assert client.get(given_to_volunteer.get_absolute_url()).status_code == 404
+    assert "Visite à" not in page_text(client.get(reverse("calls:index")))
+    # The next round calls the others, not them.
+    services.make_round(campaign=campaign)
+    assert set(ContactTask.objects.open().values_list("person", flat=True)) == {people["other"].pk}
+
+
+def test_a_volunteer_deactivated_reaches_neither_their_visit_nor_their_campaign_calls(
+    client, given_to_volunteer, campaign, volunteer_dinan
+):
+    login_verified(client, volunteer_dinan)
+    assert client.get(given_to_volunteer.get_absolute_url()).status_code == 200
+    volunteer_dinan.memberships.update(is_active=False)  # the partner organisation ends their volunteering
+    assert client.get(given_to_volunteer.get_absolute_url()).status_code == 404
+    assert client.post(given_to_volunteer.get_absolute_url(), {"outcome": Outcome.FINE}).status_code == 404
+    assert client.get(reverse("calls:index")).status_code == 404
+    assert client.post(reverse("calls:next")).status_code == 404
+    assert not CallAttempt.objects.filter(task=given_to_volunteer).exists()
 
 
 # Query budget

@@ -58,11 +58,12 @@ def person_condition(user, prefix):
 
 class CampaignQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Campaigns of the user's registers; for a volunteer, the running campaigns they are a caller of."""
+        """Campaigns of the user's registers; for a volunteer, the running campaigns they are a caller of (while their
+        volunteer membership is active: a volunteer deactivated, or an agent who left, sees nothing)."""
         condition = register_condition(user)
         if condition is not None:
             return self.filter(condition)
-        if user.is_authenticated:
+        if user.is_authenticated and user.has_role(Role.VOLUNTEER):
             return self.filter(callers=user, state=CampaignState.RUNNING)
         return self.none()
 
@@ -206,11 +207,12 @@ class ContactTaskQuerySet(models.QuerySet):
         return self.filter(state=TaskState.OPEN)
 
     def visible_to(self, user):
-        """Tasks of the user's registers; for a volunteer, the open calls of their campaigns and the visits assigned to them."""
+        """Tasks of the user's registers; for a volunteer, the open calls of their campaigns and the visits assigned to
+        them, while their volunteer membership is active (a visit given to an agent who has left is not theirs either)."""
         condition = register_condition(user, prefix="campaign__")
         if condition is not None:
             return self.filter(condition)
-        if user.is_authenticated:
+        if user.is_authenticated and user.has_role(Role.VOLUNTEER):
             return self.open().filter(
                 Q(kind=TaskKind.CALL, campaign__callers=user, campaign__state=CampaignState.RUNNING) | Q(assigned_to=user)
             )

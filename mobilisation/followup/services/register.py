@@ -88,6 +88,9 @@ def mark_acknowledged(*, person, by, request=None):
 
 
 def _erase(person, keep):
+    from .veille import stop_following
+
+    stop_following(person=person)  # no call, visit or escalation left open for someone out of the register
     for name in Person.PERSONAL_FIELDS:
         if name in keep:
             continue

@@ -101,7 +101,12 @@ def close_campaign(*, campaign, by, request=None, now=None):
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.state == CampaignState.CLOSED:
         return campaign
+    # Visitors of the campaign's visits still open are told not to go (their address is gone from their list at once).
+    withdrawn = _emails_of(campaign.tasks.open().visits().values_list("assigned_to", flat=True))
     campaign.tasks.open().update(state=TaskState.CANCELLED, claimed_by=None, claimed_until=None, updated_at=now)
+    if withdrawn:
+        label = campaign.register_label
+        transaction.on_commit(lambda: _tell_withdrawn(emails=withdrawn, register_label=label))
     in_progress = campaign.followed.filter(final_status=FinalStatus.IN_PROGRESS)
     lost = Q(unreached_last_round=True) | Q(person__escalations__campaign=campaign, person__escalations__state=EscalationState.OPEN)
     in_progress.filter(pk__in=in_progress.filter(lost).values("pk")).update(final_status=FinalStatus.LOST, changed_at=now)
@@ -111,6 +116,28 @@ def close_campaign(*, campaign, by, request=None, now=None):
     campaign.save(update_fields=["state", "next_round_on", "updated_at"])
     audit(AuditAction.UPDATE, by=by, request=request, summary=f"campagne « {campaign.name} » close", **_campaign_tags(campaign))
     return campaign
+
+
+def stop_following(*, person, now=None):
+    """The person has left the register (objection, removal on request): nothing more is done for them.
+
+    Their open call or visit is cancelled (a visitor is told not to go), their open escalation is resolved (the audit
+    of the erasure says why), and in every campaign where their follow-up was in progress it ends as stopped at their
+    request. Called by the register's services inside their transaction, before the personal fields are erased.
+    """
+    now = now or timezone.now()
+    tasks = ContactTask.objects.open().filter(person=person)  # one at most (the database's rule)
+    visit = tasks.visits().filter(assigned_to__isnull=False).select_related("campaign", "assigned_to").first()
+    tasks.update(state=TaskState.CANCELLED, claimed_by=None, claimed_until=None, updated_at=now)
+    if visit is not None:
+        emails, label = [visit.assigned_to.email], visit.campaign.register_label
+        transaction.on_commit(lambda: _tell_withdrawn(emails=emails, register_label=label))
+    Escalation.objects.filter(person=person, state=EscalationState.OPEN).update(state=EscalationState.RESOLVED, resolved_at=now)
+    followed = FollowedPerson.objects.filter(person=person, final_status=FinalStatus.IN_PROGRESS)
+    campaigns = list(Campaign.objects.filter(pk__in=followed.values("campaign")))
+    followed.update(final_status=FinalStatus.STOPPED, changed_at=now)
+    for campaign in campaigns:
+        figures_changed(campaign)
 
 
 def make_round(*, campaign, now=None, at_call_time=False):

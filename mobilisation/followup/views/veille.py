@@ -249,7 +249,7 @@ def is_caller(user):
     return (
         any(register_scope(user))
         or Campaign.objects.visible_to(user).running().exists()
-        or ContactTask.objects.open().visits().filter(assigned_to=user).exists()
+        or ContactTask.objects.visible_to(user).open().visits().filter(assigned_to=user).exists()
     )
 
 
@@ -269,7 +269,8 @@ def calls(request):
         .order_by()
     )
     held = ContactTask.objects.visible_to(request.user).held_by(request.user, now).first()
-    visits = ContactTask.objects.open().visits().filter(assigned_to=request.user).select_related("person").order_by("due_at")
+    visits = ContactTask.objects.visible_to(request.user).open().visits().filter(assigned_to=request.user)
+    visits = visits.select_related("person").order_by("due_at")
     context = {
         "campaigns": [(campaign, waiting.get(campaign.pk, 0)) for campaign in running],
         "held": held,
