@@ -132,17 +132,13 @@ def enabled():
 
 
 def personalise(html, request):
-    """Cached HTML for this request: its own CSRF token where the placeholder stands."""
-    if CSRF_PLACEHOLDER in html:
-        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    """Cached HTML (text, or a response's bytes) for this request: its own CSRF token where the placeholder stands
+    (get_token also has the CSRF middleware set the cookie that goes with it)."""
+    placeholder = CSRF_PLACEHOLDER if isinstance(html, str) else CSRF_PLACEHOLDER.encode()
+    if placeholder in html:
+        token = get_token(request)
+        html = html.replace(placeholder, token if isinstance(html, str) else token.encode())
     return html
-
-
-def _for_visitor(body, request):
-    """A cached page's bytes with this visitor's CSRF token where the placeholder stands (get_token also has the
-    CSRF middleware set the cookie that goes with it)."""
-    placeholder = CSRF_PLACEHOLDER.encode()
-    return body.replace(placeholder, get_token(request).encode()) if placeholder in body else body
 
 
 def placeholder_token(request):
@@ -194,7 +190,7 @@ def public_page(view=None, *, on=("public",)):
         hit = cache.get(key)
         if hit is not None:
             body, content_type, old_nonce = hit
-            return HttpResponse(_for_visitor(body.replace(old_nonce.encode(), nonce.encode()), request), content_type=content_type)
+            return HttpResponse(personalise(body.replace(old_nonce.encode(), nonce.encode()), request), content_type=content_type)
         request.renders_placeholder = True
         try:
             response = view(request, *args, **kwargs)
@@ -210,7 +206,7 @@ def public_page(view=None, *, on=("public",)):
         if storable:
             cache.set(key, (response.content, response["Content-Type"], nonce), settings.PAGE_CACHE_SECONDS)
         if not response.streaming:
-            response.content = _for_visitor(response.content, request)
+            response.content = personalise(response.content, request)
         return response
 
     return wrapper
