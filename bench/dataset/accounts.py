@@ -47,6 +47,7 @@ class Accounts:
         number = len(self.users) + 1
         email = email or f"{email_part(first)}.{email_part(last)}.{self.ctx.tag}.{number}@{DOMAIN}"
         user = User(email=email, first_name=first, last_name=last, password=self.password, date_joined=self.joined)
+        user.search_name = user.folded_name()  # written in bulk: save() is not called
         self.users.append(user)
         self.memberships.append((user, Membership(role=role, **scope)))
         if role == Role.VOLUNTEER:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from mobilisation.core.models import PublicIdModel
+from mobilisation.core.text import search_key
 
 from .enums import SECOND_FACTOR_ROLES, AccountEventKind, InvitationState, Role
 from .perms import Grants, touchable
@@ -71,10 +72,15 @@ class UserQuerySet(models.QuerySet):
         )
 
     def search(self, text):
-        """Accounts whose first name, last name or e-mail address holds every word of `text`."""
+        """Accounts whose name or e-mail address holds every word of `text`, case and accents ignored on both
+        databases ("begue", "BÈGUE" and "Bègue" find Mme Bègue): each word folded by search_key is looked for in the
+        folded name (User.search_name), the word as typed in the e-mail address ("benevole.dinan@")."""
         queryset = self
         for word in text.split():
-            queryset = queryset.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word))
+            matches = Q(email__icontains=word)
+            if key := search_key(word):
+                matches |= Q(search_name__contains=key)
+            queryset = queryset.filter(matches)
         return queryset
 
 
@@ -154,6 +160,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("adresse électronique", unique=True)
     first_name = models.CharField("prénom", max_length=150, blank=True)
     last_name = models.CharField("nom", max_length=150, blank=True)
+    # The first and last names folded (search_key), kept by save(): the search ignores case and accents on SQLite too,
+    # whose LIKE folds ASCII letters only.
+    search_name = models.CharField(max_length=301, editable=False, blank=True)
     is_active = models.BooleanField("actif", default=True, help_text="Décocher plutôt que supprimer le compte.")
     is_staff = models.BooleanField("équipe technique", default=False)
     date_joined = models.DateTimeField("inscrit le", default=timezone.now)
@@ -175,6 +184,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+    def save(self, *args, **kwargs):
+        self.search_name = self.folded_name()
+        if kwargs.get("update_fields") is not None and {"first_name", "last_name"} & set(kwargs["update_fields"]):
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+        super().save(*args, **kwargs)
+
+    def folded_name(self):
+        return search_key(f"{self.first_name} {self.last_name}")
 
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
