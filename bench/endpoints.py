@@ -71,6 +71,13 @@ ENDPOINTS = [
     ),
     Endpoint("housing_ask", "Demander un hébergement d’isolement à Dinan (visiteur)", "/hebergement/demander/22050/", expect="hébergement"),
     Endpoint("hotline_log", "Journal d’appels du numéro vert (écoutant)", "{line}/", persona="operator", expect="Appel en cours"),
+    Endpoint(
+        "hotline_services",
+        "Services cherchés « repas » à Dinan (écoutant)",
+        "{line}/services/?q=repas&commune=22050",
+        persona="operator",
+        expect="service-choix",
+    ),
     Endpoint("hotline_callbacks", "Rappels à faire (écoutant)", "{line}/rappels/", persona="operator", expect="Rappels à faire"),
     Endpoint(
         "hotline_faq",

@@ -6,6 +6,7 @@ accents, the public page), the figures and the plan's indicators."""
 
 import datetime
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.core import mail
@@ -227,55 +228,130 @@ def test_a_double_submitted_call_is_logged_once(login, line, operator):
     assert Call.objects.count() == 1
 
 
-def test_a_call_oriented_to_a_service_of_the_line_s_area(login, line, operator):
-    from mobilisation.directory.models import Organisation, OrganisationKind, Service
+def service_of(organisation, name, *communes):
+    from mobilisation.directory.models import Service
 
-    organisation = Organisation.objects.create(name="Épicerie solidaire", kind=OrganisationKind.ASSOCIATION, department_id="22")
-    here = Service.objects.create(organisation=organisation, name="Colis alimentaires", description="Des colis chaque semaine.")
-    here.zone_communes.set([DINAN])
-    away = Service.objects.create(organisation=organisation, name="Colis à Brest", description="Des colis chaque semaine.")
-    away.zone_communes.set([BREST])
+    item = Service.objects.create(organisation=organisation, name=name, description="Des colis chaque semaine.")
+    item.zone_communes.set(communes or [DINAN])
+    return item
+
+
+@pytest.fixture
+def grocery():
+    from mobilisation.directory.models import Organisation, OrganisationKind
+
+    return Organisation.objects.create(name="Épicerie solidaire", kind=OrganisationKind.ASSOCIATION, department_id="22")
+
+
+def panel_url(line, **params):
+    return reverse("hotline:service_panel", args=[line.public_id]) + "?" + urlencode(params)
+
+
+def radios(response):
+    """{value: label} of the service radios a page or fragment offers."""
+    html = response.content.decode()
+    labels = dict(re.findall(r'<label class="fr-label" for="service-([^"]+)">([^<]+)</label>', html))
+    return {value: labels[key] for key, value in re.findall(r'id="service-([^"]+)" name="service" value="([^"]*)"', html)}
+
+
+def test_a_call_oriented_to_a_service_of_the_line_s_area(login, line, operator, grocery):
+    here = service_of(grocery, "Colis alimentaires")
+    away = service_of(grocery, "Colis à Brest", BREST)
     client = login(operator)
     page = client.get(log_url(line))
-    assert "Colis alimentaires" in page_text(page) and "Colis à Brest" not in page_text(page)
+    assert "1 service de l’annuaire sert le territoire de la ligne" in page_text(page)
+    assert radios(page) == {"": "Aucun"}  # nothing listed before a search
+    found = client.get(panel_url(line, q="colis"))
+    assert radios(found) == {"": "Aucun", str(here.pk): "Colis alimentaires (Épicerie solidaire)"}  # Brest is not the line's
     refused = client.post(log_url(line), call_data(referral="service", service=str(away.pk)))
     assert refused.status_code == 400 and "ne sert pas le territoire" in page_text(refused)
     client.post(log_url(line), call_data(referral="service", service=str(here.pk)))
     assert Call.objects.get().service == here
 
 
-def test_the_log_s_lists_of_services_and_answers_are_rendered_once_per_change(login, line, operator, settings):
-    """Thousands of services at a crisis's height: their options come from the cache, a new service or answer shows
-    at once, and the service chosen stays chosen when the call is refused."""
-    from mobilisation.directory.models import Organisation, OrganisationKind, Service
+def test_the_services_offered_are_those_of_the_caller_s_commune_matching_the_words_typed(login, line, operator, grocery):
+    from mobilisation.directory.models.services import ServiceStatus
 
+    in_dinan = service_of(grocery, "Épicerie à domicile", DINAN)
+    in_quevert = service_of(grocery, "Portage de repas", QUEVERT)
+    closed = service_of(grocery, "Épicerie fermée", DINAN)
+    closed.status = ServiceStatus.CLOSED
+    closed.save()
+    client = login(operator)
+    assert set(radios(client.get(panel_url(line, commune="Dinan (22050)")))) == {"", str(in_dinan.pk)}
+    assert set(radios(client.get(panel_url(line, commune="22259")))) == {"", str(in_quevert.pk)}
+    accents = client.get(panel_url(line, q="EPICERIE domicile"))
+    assert set(radios(accents)) == {"", str(in_dinan.pk)} and "1 service correspond." in page_text(accents)
+    by_organisation = client.get(panel_url(line, q="solidaires"))  # a word of the organisation, a plural's s
+    assert set(radios(by_organisation)) == {"", str(in_dinan.pk), str(in_quevert.pk)}
+    none = client.get(panel_url(line, q="piscine", commune="Dinan"))
+    assert radios(none) == {"": "Aucun"} and "Aucun service de la ligne ne correspond pour Dinan" in page_text(none)
+    chosen = client.get(panel_url(line, q="piscine", service=str(in_quevert.pk)))  # the service chosen stays offered
+    html = chosen.content.decode()
+    assert set(radios(chosen)) == {"", str(in_quevert.pk)} and f'value="{in_quevert.pk}" checked' in html
+    for junk in ({"commune": "<script>", "service": "abc"}, {"q": "x" * 500, "service": "99999999"}):
+        assert client.get(panel_url(line, **junk)).status_code == 200
+
+
+def test_the_services_offered_are_at_most_twenty_and_say_how_many_match(login, line, operator, grocery):
+    for index in range(25):
+        service_of(grocery, f"Colis numéro {index:02d}")
+    client = login(operator)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(panel_url(line, q="colis", commune="Dinan"))
+    assert len(radios(page)) == 21 and "25 services correspondent pour Dinan : les 20 premiers sont affichés" in page_text(page)
+    for index in range(25, 60):
+        service_of(grocery, f"Colis numéro {index:02d}")
+    with CaptureQueriesContext(connection) as more:
+        client.get(panel_url(line, q="colis", commune="Dinan"))
+    assert len(more) == len(queries)
+
+
+def test_the_service_panel_is_for_the_line_s_operators_only(login, client, line, operator_brest, coordinator_dinan):
+    for user in (operator_brest, coordinator_dinan):
+        assert login(user).get(panel_url(line, q="colis")).status_code == 404
+    client.logout()
+    assert client.get(panel_url(line, q="colis")).status_code == 302
+
+
+def test_searching_services_without_scripts_keeps_the_call_and_saves_nothing(login, line, operator, grocery):
+    parcels = service_of(grocery, "Colis alimentaires")
+    client = login(operator)
+    data = call_data(reasons=None, answer="Réponse en cours", service_search="colis", chercher_service="1")
+    page = client.post(log_url(line), data)
+    assert page.status_code == 200 and str(parcels.pk) in radios(page)
+    text = page_text(page)
+    assert "Réponse en cours" in text and "Cochez au moins un motif." not in text and "n’est pas enregistré" not in text
+    assert not Call.objects.exists()
+    client.post(log_url(line), call_data(service=str(parcels.pk)))  # chosen, the orientation left at « aucune »
+    call = Call.objects.get()
+    assert call.service == parcels and call.referral == "service"
+
+
+def test_the_log_s_services_and_answers_are_read_once_per_change(login, line, operator, settings, grocery):
+    """Thousands of services at a crisis's height: they are read from the cache as the operator searches, a new
+    service or answer shows at once, and the service chosen stays chosen when the call is refused."""
     settings.PAGE_CACHE_SECONDS = 3600
-    organisation = Organisation.objects.create(name="Épicerie solidaire", kind=OrganisationKind.ASSOCIATION, department_id="22")
-
-    def service(name):
-        item = Service.objects.create(organisation=organisation, name=name, description="Des colis chaque semaine.")
-        item.zone_communes.set([DINAN])
-        return item
-
-    parcels = service("Colis alimentaires")
+    parcels = service_of(grocery, "Colis alimentaires")
     client = login(operator)
     client.get(log_url(line))
+    client.get(panel_url(line, q="colis"))
     with CaptureQueriesContext(connection) as queries:
         page = client.get(log_url(line)).content.decode()
-    assert f'<option value="{parcels.pk}">Colis alimentaires (Épicerie solidaire)</option>' in page
-    assert not [query for query in queries if "directory_service" in query["sql"] and "hotline" not in query["sql"]]
+        found = client.get(panel_url(line, q="colis"))
+    assert str(parcels.pk) in radios(found)
+    assert not [query for query in queries if 'FROM "directory_service"' in query["sql"]]  # (the recent calls join it)
     tokens = {
         re.search(r'name="submission_token" value="([^"]+)"', html).group(1) for html in (page, client.get(log_url(line)).content.decode())
     }
     assert len(tokens) == 2  # the fields come from the cache, each form keeps its own submission token
-    meals = service("Repas livrés")
+    meals = service_of(grocery, "Repas livrés")
     entry = faq_entry(question="Les marchés sont-ils ouverts ?")
-    page = client.get(log_url(line)).content.decode()
-    assert "Repas livrés (Épicerie solidaire)" in page and f'<option value="{entry.pk}">Les marchés sont-ils ouverts ?' in page
+    assert radios(client.get(panel_url(line, q="repas"))) == {"": "Aucun", str(meals.pk): "Repas livrés (Épicerie solidaire)"}
+    assert f'<option value="{entry.pk}">Les marchés sont-ils ouverts ?' in client.get(log_url(line)).content.decode()
     refused = client.post(log_url(line), call_data(referral="service", service=str(meals.pk), reasons=None))
     assert refused.status_code == 400 and "Cochez au moins un motif." in page_text(refused)
-    html = refused.content.decode()
-    assert f'<option value="{meals.pk}" selected>' in html and f'<option value="{parcels.pk}">' in html
+    assert f'value="{meals.pk}" checked' in refused.content.decode()
     assert not Call.objects.exists()
 
 

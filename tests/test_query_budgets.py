@@ -53,6 +53,7 @@ BUDGETS = {
     "housing_capacity": 6,
     "housing_ask": 3,
     "hotline_log": 14,
+    "hotline_services": 11,
     "hotline_callbacks": 7,
     "hotline_faq": 8,
     "public_faq": 5,

@@ -112,13 +112,17 @@ class CallForm(SubmitOnceMixin, BaseForm):
         help_text="Ce que vous avez répondu, en quelques mots. Ni nom ni information de santé de l’appelant.",
     )
     referral = forms.ChoiceField(label="Orientation", choices=Referral.choices, initial=Referral.NONE)
-    service = forms.ModelChoiceField(
+    service_search = forms.CharField(
+        label="Chercher un service de l’annuaire",
+        max_length=100,
+        required=False,
+        help_text="Un mot du nom du service ou de son organisation ; les services de la commune de l’appelant d’abord. Les accents ne comptent pas.",
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    service = forms.ModelChoiceField(  # rendered as the radios of the search's results (hotline/_service_choices.html)
         label="Service de l’annuaire",
         queryset=Service.objects.none(),
         required=False,
-        empty_label="—",
-        widget=QuickSelect,
-        help_text="Pour une orientation vers un service de l’annuaire.",
         error_messages={"invalid_choice": "Ce service ne sert pas le territoire de la ligne."},
     )
     duration_minutes = forms.IntegerField(
@@ -139,12 +143,20 @@ class CallForm(SubmitOnceMixin, BaseForm):
         self.line = line
         self.fields["commune"].preferred = {commune.pk for commune in communes}
         self.fields["service"].queryset = services
-        self.fields["service"].label_from_instance = lambda service: f"{service.name} ({service.organisation.name})"
         self.fields["faq_entry"].queryset = faq_entries
         prefix = {"data": data}
         self.callback_form = CallbackForm(**prefix, prefix="rappel")
         self.help_form = HotlineAidForm(**prefix, prefix="aide")
         self.registration_form = ProposalForm(**prefix, prefix="registre")
+
+    def searching(self):
+        """Whether the operator asked for the directory's services (the « Chercher » button, without scripts): the
+        call is shown again as typed, neither checked nor saved."""
+        if not (self.is_bound and "chercher_service" in self.data):
+            return False
+        for form in (self, *(sub for _flag, sub in self.sub_forms())):
+            form._errors, form.cleaned_data = ErrorDict(), {}
+        return True
 
     def sub_forms(self):
         return [("wants_callback", self.callback_form), ("wants_help", self.help_form), ("wants_registration", self.registration_form)]
@@ -163,6 +175,8 @@ class CallForm(SubmitOnceMixin, BaseForm):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("service") and cleaned.get("referral") == Referral.NONE:
+            cleaned["referral"] = Referral.SERVICE  # a service chosen is the call's orientation
         if cleaned.get("referral") == Referral.SERVICE and not cleaned.get("service") and "service" not in self.errors:
             self.add_error("service", "Choisissez le service vers lequel vous orientez l’appelant.")
         if cleaned.get("referral") != Referral.SERVICE:

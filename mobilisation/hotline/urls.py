@@ -19,6 +19,7 @@ urlpatterns = [
     path("<uuid:public_id>/chiffres/", views.line_figures, name="figures"),
     path("<uuid:public_id>/modifier/", views.line_edit, name="line_edit"),
     path("<uuid:public_id>/faq/", views.faq_panel, name="faq_panel"),
+    path("<uuid:public_id>/services/", views.service_panel, name="service_panel"),
     path("<uuid:public_id>/appel-manque/", views.missed, name="missed"),
     path("<uuid:public_id>/rappels/", views.callbacks, name="callbacks"),
     path("<uuid:public_id>/rappels/<uuid:callback_id>/", views.callback, name="callback"),

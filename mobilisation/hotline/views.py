@@ -21,9 +21,10 @@ from mobilisation.accounts.enums import ARS_ROLES, CLS_ROLES, SOCIAL_SERVICES_RO
 from mobilisation.accounts.perms import Grants
 from mobilisation.audit.enums import AuditAction
 from mobilisation.audit.services import record as audit
-from mobilisation.core import page_cache
+from mobilisation.core import formats, page_cache
 from mobilisation.core.page_cache import public_page as cached_public_page
 from mobilisation.core.services import submit_once
+from mobilisation.core.text import search_key
 from mobilisation.directory.models import Service
 from mobilisation.plans.enums import RestrictionScope
 from mobilisation.plans.models import PlannedAction, RestrictionPeriod
@@ -31,8 +32,17 @@ from mobilisation.territories.models import Commune
 
 from . import figures, services
 from .enums import CallbackState, FaqState, ProposalState, Reason
-from .forms import CallbackOutcomeForm, CallForm, FaqEntryForm, FaqSearchForm, FaqVariantFormSet, LineForm, MissedCallForm
-from .models import Call, Callback, FaqEntry, Line, RegistrationProposal, faq_writers
+from .forms import (
+    CallbackOutcomeForm,
+    CallForm,
+    CommuneInputField,
+    FaqEntryForm,
+    FaqSearchForm,
+    FaqVariantFormSet,
+    LineForm,
+    MissedCallForm,
+)
+from .models import Call, Callback, FaqEntry, Line, RegistrationProposal, faq_writers, search_words
 
 HOME = ("Accueil", "/")
 LINES = ("Numéro vert", "/numero-vert/")
@@ -41,6 +51,7 @@ READERS = (Role.HOTLINE_OPERATOR, *CLS_ROLES, *SOCIAL_SERVICES_ROLES, *ARS_ROLES
 FAQ_READERS = (*READERS, Role.PARTNER_MEMBER)
 RECENT = 10
 FAQ_RESULTS = 8
+SERVICE_RESULTS = 20
 
 
 def line_visible(request, public_id):
@@ -164,20 +175,87 @@ def line_figures(request, public_id):
 
 def call_form_for(line, data=None, **kwargs):
     communes = list(line.communes().only("insee_code", "name").order_by("name"))
-    services_qs = (
-        Service.objects.listed()
-        .serving_area(line.communes())
-        .select_related("organisation")
-        .only("pk", "name", "organisation__name")
-        .order_by("name", "pk")
-    )
+    services_qs = Service.objects.listed().serving_area(line.communes())  # what a service chosen is checked against
     entries = FaqEntry.objects.in_force().only("pk", "question", "theme").order_by("question")
     form = CallForm(data, line=line, communes=communes, services=services_qs, faq_entries=entries, **kwargs)
-    # Thousands of services at a crisis's height: their options are rendered once per change of the directory.
     versions = (*page_cache.versions("public", "help"), timezone.localdate())
-    form.fields["service"].widget.cache_key = page_cache.key_of("line-services", line.pk, *versions)
     form.fields["faq_entry"].widget.cache_key = page_cache.key_of("faq-entries", *versions)
     return form, communes
+
+
+def caller_commune(line, text):
+    """The commune a caller gave, as typed in the call log (name, postcode, INSEE code, suggestion), or None while it
+    is not one commune (the call's own validation says why)."""
+    text = text.strip()[:80]
+    if not text:
+        return None
+    try:
+        return CommuneInputField(preferred=set(line.communes().values_list("pk", flat=True))).clean(text)
+    except ValidationError:
+        return None
+
+
+def line_services(line):
+    """The directory's services serving the line's territory, as (pk, label, search key) rows in name order: read
+    once per change of the directory (thousands at a crisis's height), searched in memory as the operator types."""
+
+    def read(_csrf):
+        rows = Service.objects.listed().serving_area(line.communes()).order_by("name", "pk").values_list("pk", "name", "organisation__name")
+        return [(pk, f"{name} ({organisation})", search_key(f"{name} {organisation}")) for pk, name, organisation in rows]
+
+    key = page_cache.key_of("line-services", line.pk, *page_cache.versions("public", "help"), timezone.localdate())
+    return page_cache.fragment(key, read)
+
+
+def service_choices(line, *, commune=None, text="", chosen=None):
+    """What the call log offers to orient a caller: the service already chosen first, then at most SERVICE_RESULTS
+    of the line's services serving the caller's commune and holding every word typed (accents ignored)."""
+    rows = line_services(line)
+    chosen_row = next((row for row in rows if row[0] == chosen), None) if chosen else None
+    words = search_words(text)
+    searched = bool(words or commune)
+    found = []
+    if searched:
+        serving = set(Service.objects.listed().serving(commune).values_list("pk", flat=True)) if commune else None
+        found = [row for row in rows if (serving is None or row[0] in serving) and all(word in row[2] for word in words)]
+    shown = [row for row in found if row is not chosen_row][:SERVICE_RESULTS]
+    where = f" pour {commune.name}" if commune else ""
+    if not searched:
+        summary = (
+            f"{counted(len(rows), 'service')} de l’annuaire {'servent' if len(rows) > 1 else 'sert'} le territoire de la "
+            "ligne : saisissez la commune de l’appelant ou un mot du service pour les trouver."
+        )
+    elif not found:
+        summary = f"Aucun service de la ligne ne correspond{where} : essayez un autre mot."
+    elif len(found) > len(shown) + (chosen_row in found):
+        summary = f"{counted(len(found), 'service')} correspondent{where} : les {len(shown)} premiers sont affichés, précisez la recherche."
+    else:
+        summary = f"{counted(len(found), 'service')} correspond{'ent' if len(found) > 1 else ''}{where}."
+    choices = ([chosen_row] if chosen_row else []) + shown
+    return {"choices": [(pk, label) for pk, label, _key in choices], "chosen": chosen_row[0] if chosen_row else None, "summary": summary}
+
+
+def counted(count, noun):
+    return f"{formats.number(count)} {noun}{'s' if count > 1 else ''}"
+
+
+def chosen_service(value):
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+@require_GET
+def service_panel(request, public_id):
+    """The services beside the call under way, searched as the operator types (the call log asks for this fragment;
+    without scripts, its « Chercher » button submits the call form to show them, nothing saved)."""
+    line = line_operated(request, public_id)
+    services_offered = service_choices(
+        line,
+        commune=caller_commune(line, request.GET.get("commune", "")),
+        text=request.GET.get("q", "")[:100],
+        chosen=chosen_service(request.GET.get("service")),
+    )
+    return render(request, "hotline/_service_choices.html", {"services": services_offered})
 
 
 @require_http_methods(["GET", "POST"])
@@ -192,7 +270,8 @@ def log(request, public_id):
         except (Callback.DoesNotExist, ValidationError):
             callback_of = None
     form, communes = call_form_for(line, request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    searching = form.searching()
+    if request.method == "POST" and not searching and form.is_valid():
 
         def write():
             services.log_call(
@@ -218,14 +297,24 @@ def log(request, public_id):
         ]
         messages.success(request, "Appel enregistré" + (f" : {', '.join(done)}." if done else "."))
         return redirect(address)
-    context = {"form": form, "communes": communes}
+    context = {"form": form, "communes": communes, "line": line}
     if form.is_bound:
+        context["services"] = service_choices(
+            line,
+            commune=caller_commune(line, form.data.get("commune", "")),
+            text=form.data.get("service_search", "")[:100],
+            chosen=chosen_service(form.data.get("service")),
+        )
         call_fields = render_to_string("hotline/_call_fields.html", context, request=request)
     else:
         # Forty fields and three sub-forms rendered by the design system's templates: once per line and change of
         # the directory, the FAQ or the territories (the submission token and the CSRF token stay out of it).
         key = page_cache.key_of("call-fields", line.pk, *page_cache.versions("public", "help"), timezone.localdate())
-        call_fields = page_cache.fragment(key, lambda csrf: render_to_string("hotline/_call_fields.html", context))
+
+        def render_fields(_csrf):
+            return render_to_string("hotline/_call_fields.html", {**context, "services": service_choices(line)})
+
+        call_fields = page_cache.fragment(key, render_fields)
     today = Call.objects.visible_to(user).filter(line=line).on_day(timezone.localdate())
     recent = (
         today.filter(operator=user)
@@ -246,7 +335,7 @@ def log(request, public_id):
         "search_form": FaqSearchForm(),
         "breadcrumb": [HOME, LINES],
     }
-    return render(request, "hotline/log.html", context, status=400 if request.method == "POST" else 200)
+    return render(request, "hotline/log.html", context, status=400 if request.method == "POST" and not searching else 200)
 
 
 def faq_results(line, commune, text, theme=""):
@@ -269,14 +358,7 @@ def faq_panel(request, public_id):
     text = theme = ""
     if form.is_valid():
         text, theme = form.cleaned_data["q"], form.cleaned_data["theme"]
-    commune = None
-    if code := request.GET.get("commune", "").strip():
-        from .forms import CommuneInputField
-
-        try:
-            commune = CommuneInputField(preferred=set(line.communes().values_list("pk", flat=True))).clean(code)
-        except ValidationError:
-            commune = None
+    commune = caller_commune(line, request.GET.get("commune", ""))
     context = {"line": line, "faq": faq_results(line, commune, text, theme), "search_form": form}
     template = "hotline/_faq_panel.html" if request.GET.get("fragment") else "hotline/faq_panel.html"
     context["breadcrumb"] = [HOME, LINES, (line.name, reverse("hotline:log", args=[line.public_id]))]

@@ -67,8 +67,12 @@ def test_an_operator_logs_three_calls_and_the_plan_counts_them(visit, people):
     assert page.locator("#id_commune").input_value() == "22100"  # nothing typed is lost
     operator.check("orientation sans service")
     page.locator("#id_commune").fill("22050")
-    service = page.locator("#id_service option").filter(has_text="Courses et médicaments livrés à domicile")
-    page.locator("#id_service").select_option(service.get_attribute("value"))
+    page.locator("#id_service_search").fill("medicaments")  # the accents do not count; the list answers as one types
+    page.locator("#id_service_search").press("Enter")  # Entrée in the search refreshes the list, it does not save the call
+    choice = page.locator("#service-resultats label").filter(has_text="Courses et médicaments livrés à domicile")
+    choice.wait_for()
+    operator.check("services trouvés pour la commune")
+    page.locator("#" + choice.get_attribute("for")).check(force=True)
     operator.click_button("Enregistrer l’appel")
     assert "Appel enregistré." in operator.main_text()
     assert "Dinan · Besoin d’aide (courses, repas, médicaments…) → Courses et médicaments livrés à domicile" in operator.main_text()
@@ -89,7 +93,8 @@ def test_an_operator_logs_three_calls_and_the_plan_counts_them(visit, people):
     operator.check("demande sans commune")
     page.locator("#id_commune").fill("Dinan")
     page.locator("#id_aide-consent").check(force=True)
-    operator.click_button("Enregistrer l’appel")
+    page.locator("#id_aide-phone").press("Enter")  # Entrée in a field saves the call (the form's default button)
+    page.wait_for_load_state()
     assert "Appel enregistré : demande d’aide transmise." in operator.main_text()
     operator.check("trois appels")
 
