@@ -100,16 +100,18 @@ bench-deps: system-deps $(VENV)/.test-deps $(VENV)/.bench-deps
 		fi; \
 	fi
 
-# SQLite and PostgreSQL (127.0.0.1:5432), scales 1 and 10: writes bench/results/latest.md.
+# SQLite and PostgreSQL (127.0.0.1:5432), scales 1 and 10, every page and measure: writes bench/results/latest.md.
+# Datasets are kept between runs (bench/datasets.py). A focused run writes under var/bench/:
+#   make bench ONLY=personnes,api BENCH_ARGS="--databases postgresql --scales 10 --profile"
 bench: bench-deps
-	$(PY) -m bench.run $(BENCH_ARGS)
+	$(PY) -m bench.run $(if $(ONLY),--only $(ONLY)) $(BENCH_ARGS)
 
 # The short run of CI (scale 0.1, 1 s per endpoint): keeps the benchmark code working, leaves bench/results alone.
 bench-smoke: bench-deps
 	$(PY) -m bench.run --smoke $(BENCH_ARGS)
 
-# Where a page spends its time, on a database left by `make bench`: make bench-profile PAGE=region
-PAGE ?= region
+# Where pages spend their time, on the database a run left: make bench-profile PAGE=people BENCH_ARGS="--database postgresql"
+PAGE ?= people
 bench-profile: bench-deps
 	$(PY) -m bench.profile $(PAGE) $(BENCH_ARGS)
 

@@ -1,15 +1,15 @@
 """Before a load run, inside the server's settings: log the personas in, check each endpoint, count its queries.
 
-python -m bench.probe OUTPUT.json — writes, for each endpoint, its URL, the header that authenticates it (a session
-cookie made by Django's own login, or a personal API token) and the SQL queries one request runs. An endpoint that
-does not answer 200 with its expected text stops the run: the benchmark never measures an error page.
+python -m bench.probe OUTPUT.json [KEY …] — writes, for each endpoint (those named, or all), its URL, the header
+that authenticates it (a session cookie made by Django's own login, or a personal API token) and the SQL queries one
+request runs. An endpoint that does not answer 200 with its expected text stops the run: the benchmark never measures an error page.
 """
 
 import json
 import sys
 
 
-def main(output):
+def main(output, keys=()):
     import django
 
     django.setup()
@@ -43,6 +43,8 @@ def main(output):
 
     results = []
     for endpoint in ENDPOINTS:
+        if keys and endpoint.key not in keys:
+            continue
         url = endpoint.url(addresses)
         sent = headers(endpoint)
         client = Client(headers={"host": "127.0.0.1", **sent})
@@ -67,4 +69,4 @@ def main(output):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], set(sys.argv[2:]))

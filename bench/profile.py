@@ -1,65 +1,84 @@
-"""Where a page spends its time: pyinstrument over repeated requests, on a database left by `make bench`.
+"""Where a page spends its time: pyinstrument over repeated requests, on the database a run of bench.run left.
 
-python -m bench.profile region --database sqlite --scale 10 --repeat 20
-Prints the call tree (time spent per function) and writes it as HTML under var/bench/.
+python -m bench.profile people --database postgresql --scale 10 --repeat 20
+python -m bench.profile personnes,api --sql          # names and groups as bench.run --only takes them
+Prints each page's call tree (time spent per function) and writes it as HTML and text under var/bench/.
 """
 
 import argparse
 import os
 import sys
 
-from .endpoints import ENDPOINTS
+from .endpoints import FLOOR, select
 from .run import WORK, Bench, Database, collect_static
 
 
 def main(argv=None):
-    keys = [endpoint.key for endpoint in ENDPOINTS]
-    parser = argparse.ArgumentParser(description="Profil d’une page du banc d’essai (pyinstrument).")
-    parser.add_argument("endpoint", choices=keys)
+    parser = argparse.ArgumentParser(description="Profil des pages du banc d’essai (pyinstrument).")
+    parser.add_argument("pages", help="points de mesure ou groupes, séparés par des virgules (comme bench.run --only)")
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--scale", type=float, default=10)
     parser.add_argument("--repeat", type=int, default=20, help="requêtes profilées")
     parser.add_argument("--all", action="store_true", help="toutes les fonctions, celles de Django comprises")
     parser.add_argument("--sql", action="store_true", help="la durée de chaque requête SQL d’un appel, au lieu du profil")
+    parser.add_argument("--top", type=int, default=0, help="n’afficher que les N premières lignes de chaque profil")
+    parser.add_argument("--no-static", action="store_true", help="fichiers statiques déjà collectés (appel par bench.run)")
     args = parser.parse_args(argv)
+    try:
+        endpoints, _measures = select([name.strip() for name in args.pages.split(",") if name.strip()])
+    except ValueError as error:
+        parser.error(str(error))
+    endpoints = [endpoint for endpoint in endpoints if endpoint.key != FLOOR.key] or endpoints
     database = Database(args.database, args.scale)
-    environment = Bench(duration=0, warmup=0, connections=0, workers=0, smoke=False).env(database, production=True)
-    collect_static(environment)
-    os.environ.update(environment)
+    if not args.no_static:
+        environment = Bench(duration=0, warmup=0, connections=0, workers=0, smoke=False).env(database, production=True)
+        collect_static(environment)
+        os.environ.update(environment)
 
     import django
 
     django.setup()
-    from django.test import Client
-    from pyinstrument import Profiler
-
     from mobilisation.accounts.models import User
 
     from .dataset.accounts import PERSONAS
-    from .sessions import signed_in, targets
+    from .sessions import targets
 
-    endpoint = next(e for e in ENDPOINTS if e.key == args.endpoint)
     if not User.objects.filter(email=PERSONAS["coordinator"]).exists():
-        sys.exit(f"Pas de jeu de données dans {database.url} : lancez d’abord make bench (ou bench.run avec cette base et cette échelle).")
+        sys.exit(f"Pas de jeu de données dans {database.url} : lancez d’abord bench.run avec cette base et cette échelle.")
+    addresses = targets()
+    for endpoint in endpoints:
+        profile(endpoint, addresses, args)
+
+
+def profile(endpoint, addresses, args):
+    from django.test import Client
+    from pyinstrument import Profiler
+
+    from mobilisation.accounts.models import ApiToken, User
+
+    from .dataset.accounts import PERSONAS
+    from .sessions import signed_in
+
     client = signed_in(User.objects.get(email=PERSONAS[endpoint.persona])) if endpoint.persona else Client()
     client.defaults["HTTP_HOST"] = "127.0.0.1"
-    url = endpoint.url(targets())
+    url = endpoint.url(addresses)
     if endpoint.token:
-        from mobilisation.accounts.models import ApiToken
-
         _, key = ApiToken.issue(user=User.objects.get(email=PERSONAS[endpoint.persona]), name="profil")
         client = Client(headers={"host": "127.0.0.1", "authorization": f"Token {key}"})
     assert client.get(url).status_code == 200
+    print(f"\n### {endpoint.label} ({endpoint.key}, {url})")
     if args.sql:
         return print_queries(client, url)
     profiler = Profiler(interval=0.0005)
     with profiler:
         for _ in range(args.repeat):
             client.get(url)
-    print(profiler.output_text(unicode=True, color=False, show_all=args.all))
-    html = WORK / f"profil-{args.endpoint}-{args.database}-s{args.scale:g}.html"
-    html.write_text(profiler.output_html(), encoding="utf-8")
-    print(f"Profil HTML : {html}")
+    text = profiler.output_text(unicode=True, color=False, show_all=args.all)
+    name = f"profil-{endpoint.key}-{args.database}-s{args.scale:g}"
+    (WORK / f"{name}.txt").write_text(text, encoding="utf-8")
+    (WORK / f"{name}.html").write_text(profiler.output_html(), encoding="utf-8")
+    print("\n".join(text.splitlines()[: args.top]) if args.top else text)
+    print(f"Profil : {WORK / name}.html (et .txt), {args.repeat} requêtes")
 
 
 def print_queries(client, url):

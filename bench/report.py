@@ -9,6 +9,8 @@ HISTORY_CSV = RESULTS / "history.csv"
 HISTORY_FIELDS = ["date", "commit", "database", "scale", "key", "queries", "rps", "p50_ms", "p95_ms", "p99_ms"]
 DATABASES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 REGRESSION = 0.15  # a throughput drop or a cost ÷ floor rise beyond this share is flagged
+DRIFT = 0.15  # a floor that moved more than this between the start and the end of a run is flagged
+FLOOR_END_LABEL = "Plancher : /healthz, à la fin"
 
 
 def number(value, digits=0):
@@ -41,6 +43,38 @@ def floor_of(config):
     return next(row for row in config["endpoints"] if row["key"] == "floor")
 
 
+def floor_rps(config):
+    """The floor's throughput for the ratios: the mean of its measures at the start and at the end of the run."""
+    start = floor_of(config)["rps"]
+    end = (config.get("floor_end") or {}).get("rps")
+    return (start + end) / 2 if end else start
+
+
+def floor_drift(config):
+    """How much the floor moved from the start to the end of the run (a share), or None when measured once."""
+    end = (config.get("floor_end") or {}).get("rps")
+    start = floor_of(config)["rps"]
+    return (end - start) / start if end and start else None
+
+
+def floor_line(config):
+    drift = floor_drift(config)
+    if drift is None:
+        return ""
+    start, end = floor_of(config), config["floor_end"]
+    flag = (
+        f" ⚠ le plancher a bougé de plus de {round(DRIFT * 100)} % pendant le passage : la machine a changé de charge, les rapports "
+        "de ce tableau sont moins sûrs."
+        if abs(drift) > DRIFT
+        else ""
+    )
+    return (
+        f"Plancher au début {number(start['rps'], 1)} req/s (p95 {number(start['p95_ms'], 1)} ms), à la fin {number(end['rps'], 1)} req/s "
+        f"(p95 {number(end['p95_ms'], 1)} ms) : écart {drift:+.0%} ; les rapports utilisent leur moyenne, "
+        f"{number(floor_rps(config), 1)} req/s.{flag}"
+    )
+
+
 def cost_ratio(floor_rps, rps):
     """How many times an endpoint costs more than the floor (the floor's throughput over its own)."""
     return floor_rps / rps if rps else float("inf")
@@ -52,7 +86,7 @@ def history_file(date, sha):
 
 
 def config_table(config):
-    floor = floor_of(config)
+    floor = {"rps": floor_rps(config)}
     lines = [
         "| Point de mesure | Requêtes SQL | Taille (Kio) | req/s | p50 (ms) | p95 (ms) | p99 (ms) | Coût ÷ plancher |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -143,7 +177,7 @@ def comparison_table(configs, history, machine=None):
         "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for config in configs:
-        floor = floor_of(config)
+        floor = {"rps": floor_rps(config)}
         floor_before = history.get((config["database"], float(config["scale"]), "floor"))
         for row in config["endpoints"]:
             before = history.get((config["database"], float(config["scale"]), row["key"]))
@@ -172,12 +206,14 @@ def render(result, history=None):
     parts = [
         "# Banc d’essai de Mobilisation CLS",
         "",
-        f"Passage du {result['date']}, commit {result['commit']}. Serveur : gunicorn ({load['workers']} processus, réglages de "
+        f"Passage {'complet' if result.get('complete', True) else 'ciblé'} du {result['date']}, commit {result['commit']}"
+        + (f", {number(result['minutes'], 1)} min" if result.get("minutes") is not None else "")
+        + f". Serveur : gunicorn ({load['workers']} processus, réglages de "
         "production : DEBUG désactivé, fichiers statiques collectés servis par WhiteNoise). Charge : wrk, "
         f"{load['connections']} connexions, {load['duration']} s par point de mesure après {load['warmup']} s de chauffe, sessions "
         "ouvertes par la connexion de Django ou jeton personnel pour l’API. Le plancher est `/healthz` sur le même serveur "
-        "(une requête SQL) : « coût ÷ plancher » dit combien de fois une page coûte plus que lui. Requêtes SQL : comptées "
-        "pour une requête, dans les mêmes réglages.",
+        "(une requête SQL), mesuré au début et à la fin : « coût ÷ plancher » dit combien de fois une page coûte plus que "
+        "lui. Requêtes SQL : comptées pour une requête, dans les mêmes réglages.",
         "",
         "## Machine",
         "",
@@ -185,18 +221,26 @@ def render(result, history=None):
         "",
         "## Jeu de données « Bretagne en crise »",
         "",
-        "| Base | Échelle | Lignes écrites | Durée (s) | Lignes/s |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "Gardé d’un passage à l’autre (bench/datasets.py) : sa clé est l’empreinte du générateur, des migrations, des données "
+        "de référence, de la graine et de l’échelle. « Ce passage » dit s’il a été écrit ou réutilisé, et ce que cela a pris "
+        "(écriture et copie, ou copie seule).",
+        "",
+        "| Base | Échelle | Clé | Lignes | Écrit le | Écriture (s) | Lignes/s | Ce passage |",
+        "| --- | ---: | --- | ---: | --- | ---: | ---: | --- |",
         *[
-            f"| {DATABASES[c['database']]} | {scale_label(c['scale'])} | {number(c['dataset']['rows'])} | {number(c['dataset']['seconds'], 1)} "
-            f"| {number(c['dataset']['rows'] / c['dataset']['seconds'] if c['dataset']['seconds'] else 0)} |"
+            f"| {DATABASES[c['database']]} | {scale_label(c['scale'])} | `{d.get('key', '–')}` | {number(d['rows'])} | {d.get('written_at', '–')} "
+            f"| {number(d['seconds'], 1)} | {number(d['rows'] / d['seconds'] if d['seconds'] else 0)} "
+            f"| {('réutilisé, copié en ' if d.get('reused') else 'écrit et copié en ') + number(d.get('prepare_seconds', 0), 1) + ' s'} |"
             for c in result["configs"]
+            for d in [c["dataset"]]
         ],
         "",
         "## Résultats",
     ]
     for config in result["configs"]:
         parts += ["", f"### {DATABASES[config['database']]}, échelle {scale_label(config['scale'])}", "", config_table(config)]
+        if line := floor_line(config):
+            parts += ["", line]
     calls = [c for c in result["configs"] if c.get("calls")]
     if calls:
         parts += [

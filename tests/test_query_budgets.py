@@ -52,6 +52,7 @@ BUDGETS = {
     "housing": 8,
     "housing_capacity": 6,
     "housing_ask": 3,
+    "aid_ask": 3,
     "hotline_log": 14,
     "hotline_services": 11,
     "hotline_callbacks": 7,

@@ -170,7 +170,7 @@ def get_urls(world, password_reset_link):
     parametrised["housing:ask"] = ["22050"]
     parametrised["aid:pool_delete"] = ["6f1c1f9e-8a5f-4a53-9a57-2f6a2b0d6c11"]
     hotline = world["hotline"]
-    for name in ["log", "figures", "line_edit", "faq_panel", "missed", "callbacks"]:
+    for name in ["log", "figures", "line_edit", "faq_panel", "service_panel", "missed", "callbacks"]:
         parametrised[f"hotline:{name}"] = [hotline["line"].public_id]
     parametrised["hotline:callback"] = [hotline["line"].public_id, hotline["callback"].public_id]
     for name in ["faq_entry", "faq_edit", "faq_state"]:
