@@ -202,7 +202,8 @@ class Bench:
                 run([PYTHON, "manage.py", command, "-v0"], env)
             counts = WORK / "dataset.json"
             command = [PYTHON, "-m", "bench.generate", "--scale", str(database.scale), "--seed", str(self.seed), "--report", str(counts)]
-            say(run(command, env).rstrip())
+            if subprocess.run(command, env=env, cwd=ROOT, check=False).returncode:  # noqa: S603 (its steps printed as they go)
+                sys.exit(f"Échec de l’étape : {' '.join(command)}")
             return json.loads(counts.read_text(encoding="utf-8"))
 
         return write

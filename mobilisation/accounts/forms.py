@@ -7,7 +7,8 @@ from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 
 from mobilisation.contracts.models import Cls
-from mobilisation.core.forms import BaseForm, StaleSaveGuardMixin, SubmitOnceMixin
+from mobilisation.core import page_cache
+from mobilisation.core.forms import BaseForm, QuickSelect, StaleSaveGuardMixin, SubmitOnceMixin
 from mobilisation.directory.models import Organisation
 from mobilisation.hotline.models import Line
 from mobilisation.territories.models import Commune, Department, Epci
@@ -211,7 +212,11 @@ class PeopleFilterForm(BaseForm):
         if grants.everything:
             roles = list(Role)
             self.fields["department"].queryset = Department.objects.order_by("code")
-            self.fields["cls"].queryset = Cls.objects.order_by("name")
+            self.fields["cls"].queryset = Cls.objects.order_by("name").only("pk", "name")
+            # Every CLS of the registry (340 at a national deployment's scale): their options rendered once per change
+            # of the public content (core.page_cache), not once per page.
+            self.fields["cls"].widget = QuickSelect(attrs=self.fields["cls"].widget.attrs)  # the design system's classes
+            self.fields["cls"].widget.cache_key = page_cache.key_of("people-cls-options", *page_cache.versions("public"))
             del self.fields["organisation"]  # thousands of them: the search box finds a person faster
         else:
             roles = [Role.CLS_COORDINATOR, *grants.roles]

@@ -70,7 +70,7 @@ def index(request):
     people = (
         form.filter(User.objects.listed_for(request.user), visible)
         .prefetch_related(
-            Prefetch("memberships", queryset=visible.with_scope().order_by("-is_active", "role"), to_attr="shown_memberships")
+            Prefetch("memberships", queryset=visible.with_scope_labels().order_by("-is_active", "role"), to_attr="shown_memberships")
         )
         .order_by("last_name", "first_name", "email")
     )
