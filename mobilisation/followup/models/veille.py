@@ -293,7 +293,9 @@ class ContactTask(PublicIdModel):
             models.CheckConstraint(name="only_visits_serve_an_escalation", condition=Q(escalation__isnull=True) | Q(kind=TaskKind.VISIT)),
         ]
         indexes = [
-            models.Index(fields=["campaign", "state", "priority", "next_attempt_at"], name="task_calling_order"),
+            # The calling order to its last key (claim_next: ORDER BY priority, next_attempt_at, pk LIMIT 1): a round's
+            # thousands of calls share their priority and due time, which an index without the pk left to a full sort.
+            models.Index(fields=["campaign", "state", "priority", "next_attempt_at", "id"], name="task_calling_order_pk"),
             models.Index(fields=["state", "claimed_by"], name="task_claims"),
             # A visitor's open visits (the call list): without it SQLite walks every open task of the region.
             models.Index(fields=["assigned_to", "state"], name="task_assigned_visits"),
