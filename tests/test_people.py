@@ -419,3 +419,31 @@ def test_the_admin_is_read_only_for_the_region(login, people):
     assert target.email == "partenaire.dinan@exemple.fr" and target.is_active
     root = User.objects.create_superuser("racine@exemple.fr", "Racine-Tres-Secrete-42!")
     assert login(root).get(f"/admin/accounts/user/{target.pk}/password/").status_code == 200  # Django's own rights
+
+
+def test_the_list_s_total_is_kept_until_an_account_or_membership_changes(login, people, settings):
+    """The total of 80,000 accounts is counted once per change (core.page_cache "people"), never stale after a write."""
+    from mobilisation.core import page_cache
+
+    settings.PAGE_CACHE_SECONDS = 3600
+    client = login(people["region"])
+
+    def caption(**query):
+        response = client.get(reverse("people:index"), query)
+        return response.context["page_obj"].paginator.count
+
+    total = caption()
+    assert total == User.objects.filter(is_superuser=False).count()
+    version = page_cache.versions("people")
+    User.objects.filter(pk=people["region"].pk).first().save(update_fields=["last_login"])  # a login changes no count
+    assert page_cache.versions("people") == version
+    persona(Role.VOLUNTEER, "nouveau.benevole@exemple.fr", organisation=people["partner"].memberships.get().organisation)
+    assert caption() == total + 1
+    deactivated = caption(state=InvitationState.DEACTIVATED)
+    volunteer = User.objects.get(pk=people["volunteer"].pk)
+    volunteer.is_active = False
+    volunteer.save()
+    assert caption(state=InvitationState.DEACTIVATED) == deactivated + 1
+    membership = Membership.objects.filter(user=people["volunteer"]).first()
+    membership.delete()
+    assert caption(role=Role.VOLUNTEER) == User.objects.filter(memberships__role=Role.VOLUNTEER).distinct().count()

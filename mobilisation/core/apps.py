@@ -18,9 +18,11 @@ class CoreConfig(AppConfig):
         from .page_cache import (
             HELP_CONTENT_MODELS,
             HOUSING_MODELS,
+            PEOPLE_MODELS,
             PUBLIC_CONTENT_MODELS,
             help_content_changed,
             housing_changed,
+            people_changed,
             public_content_changed,
         )
 
@@ -28,6 +30,7 @@ class CoreConfig(AppConfig):
             ("public", PUBLIC_CONTENT_MODELS, public_content_changed),
             ("help", HELP_CONTENT_MODELS, help_content_changed),
             ("housing", HOUSING_MODELS, housing_changed),
+            ("people", PEOPLE_MODELS, people_changed),
         ):
             for label in labels:
                 model = apps.get_model(label)

@@ -10,6 +10,8 @@ emptied or evicted only costs a render.
 - "help": the local help (the directory's organisations and services, the restriction periods, the hotline's lines
   and FAQ): the portal's pages of help near a commune and its questions and answers. Bumped by saves of `HELP_CONTENT_MODELS`.
 - "housing": the capacity figures of isolation housing (places and bookings, `HOUSING_MODELS`).
+- "people": the accounts and their memberships (`PEOPLE_MODELS`): the counts of the "Personnes" list. A login, which
+  only writes last_login, changes no count and bumps nothing.
 - "plan:<id>": one plan's page; bumped by every plans service (plans.services.common.record) and by the restriction
   state refresh. "plans": every plan at once, for the follow-ups that add them up.
 
@@ -24,6 +26,7 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -61,6 +64,8 @@ HELP_CONTENT_MODELS = [
 ]
 # The models whose writes change the capacity figures of isolation housing (free places tonight and this week).
 HOUSING_MODELS = ["mutualaid.HousingPlace", "mutualaid.HousingBooking"]
+# The models whose writes change who is listed in "Personnes", and in which state.
+PEOPLE_MODELS = ["accounts.User", "accounts.Membership"]
 CSRF_PLACEHOLDER = "csrf-3f0c9a7e5b2d4e61a8f9c0d1e2b3a4c5"
 VERSION_TIMEOUT = None  # a version lives until it is replaced
 
@@ -116,6 +121,13 @@ def housing_changed(**kwargs):
     bump("housing")
 
 
+def people_changed(update_fields=None, **kwargs):
+    """Signal receiver: an account or a membership was written (a login's last_login alone changes no list)."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    bump("people")
+
+
 def plans_changed(plan_ids):
     """These plans' pages, and the follow-ups that add plans up, render afresh."""
     bump("plans", *(f"plan:{pk}" for pk in set(plan_ids)))
@@ -145,6 +157,17 @@ def placeholder_token(request):
     """The CSRF token a template renders for this request: the placeholder while `public_page` renders a page to
     store (the site context processor passes it), else None (Django's own lazy token)."""
     return CSRF_PLACEHOLDER if getattr(request, "renders_placeholder", False) else None
+
+
+def value(key, compute):
+    """The value `compute()` returns, from the cache when it holds it (a count, figures: anything picklable)."""
+    if not enabled():
+        return compute()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, settings.PAGE_CACHE_SECONDS)
+    return found
 
 
 def fragment(key, render):
@@ -210,3 +233,19 @@ def public_page(view=None, *, on=("public",)):
         return response
 
     return wrapper
+
+
+class CountedPaginator(Paginator):
+    """A Paginator whose total comes from the cache under `count_key` (which must hold the versions of what the
+    count depends on; None: counted at each page): counting 80,000 accounts at every page of a list costs more than
+    the page itself."""
+
+    def __init__(self, object_list, per_page, *, count_key, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_key = count_key
+
+    @functools.cached_property
+    def count(self):
+        if self.count_key is None:
+            return Paginator.count.func(self)
+        return value(self.count_key, lambda: Paginator.count.func(self))

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import login, password_validation
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from django_otp import user_has_device
 
 from mobilisation.audit import services as audit
 from mobilisation.audit.enums import AuditAction
+from mobilisation.core import page_cache
 from mobilisation.core.exports import export_links, export_response, rejects_unknown_format, requested_format
 from mobilisation.core.limits import per_client_limit
 from mobilisation.core.services import submit_once
@@ -81,11 +81,20 @@ def index(request):
         return export_response(rows=rows, columns=COLUMNS, filename="personnes", fmt=fmt)
     context = {
         "form": form,
-        "page_obj": Paginator(people, PER_PAGE).get_page(request.GET.get("page")),
+        "page_obj": page_cache.CountedPaginator(people, PER_PAGE, count_key=count_key(request, form)).get_page(request.GET.get("page")),
         "export_links": export_links(request),
         "breadcrumb": [HOME],
     }
     return render(request, "accounts/people/index.html", context)
+
+
+def count_key(request, form):
+    """The cache key of the list's total: who looks (their own scope), the filters applied, the people's version.
+    None for the invitation states that time changes without a write (an invitation lapses after 7 days)."""
+    filters = sorted((name, str(value)) for name, value in form.cleaned_data.items()) if form.is_bound and form.is_valid() else []
+    if dict(filters).get("state") in (InvitationState.INVITED, InvitationState.AWAITING):
+        return None
+    return page_cache.key_of("people-count", request.user.pk, filters, *page_cache.versions("people"))
 
 
 @require_GET
