@@ -191,6 +191,25 @@ QUEUE_COLUMNS = [
     ("Âge (jours)", "age_days"),
 ]
 
+# What a row of the queue shows (funding_queue.html): the plan's and action's long texts are not read.
+QUEUE_SHOWN = (
+    "public_id",
+    "status",
+    "amount_requested",
+    "amount_granted",
+    "created_at",
+    "decided_at",
+    "action",
+    "action__title",
+    "action__plan",
+    "action__plan__cls",
+    "action__plan__cls__name",
+    "action__plan__cls__department",
+    "action__plan__cls__department__code",
+    "funding_line",
+    "funding_line__title",
+)
+
 
 @require_GET
 @remit(*INSTRUCTING_ROLES)
@@ -211,13 +230,15 @@ def queue(request):
         for row in rows:
             row.age_days = (today - timezone.localdate(row.created_at)).days
         return export_response(rows=rows, columns=QUEUE_COLUMNS, filename=f"financements-{tab}", fmt=fmt)
-    page = Paginator(requests, QUEUE_PER_PAGE).get_page(request.GET.get("page"))
-    for row in page.object_list:
-        row.age_days = (today - timezone.localdate(row.created_at)).days
     counts = instructable.aggregate(
         **{key: Count("pk", filter=Q(status__in=statuses)) for key, (_, statuses) in QUEUE_TABS.items()},
         oldest=Min("created_at", filter=Q(status=FundingStatus.RECEIVED)),
     )
+    paginator = Paginator(requests.only(*QUEUE_SHOWN), QUEUE_PER_PAGE)
+    paginator.count = counts[tab]  # the tab's count, read with the others: no second count of the queue
+    page = paginator.get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row.age_days = (today - timezone.localdate(row.created_at)).days
     tabs = [
         {"key": key, "label": name, "count": counts[key], "url": f"{reverse('plans:funding_queue')}?onglet={key}", "current": key == tab}
         for key, (name, _) in QUEUE_TABS.items()
