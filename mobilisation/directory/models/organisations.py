@@ -3,7 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
-from mobilisation.core.models import PublicIdModel
+from mobilisation.core.models import PublicIdModel, any_of
 from mobilisation.territories.models import Commune, Department
 
 
@@ -23,11 +23,14 @@ class OrganisationQuerySet(models.QuerySet):
             return self.none()
         if scope.whole_region:
             return self.all()
-        condition = Q(pk__in=scope.organisation_ids) | Q(department__in=scope.department_codes)
-        territory_communes = scope.territory_commune_codes()
-        if territory_communes:
-            condition |= Q(communes__in=territory_communes)
-        return self.filter(pk__in=self.filter(condition).values("pk"))
+        branches = [Q(pk__in=scope.organisation_ids)] if scope.organisation_ids else []
+        if scope.department_codes:
+            branches.append(Q(department__in=scope.department_codes))
+        if territory_communes := scope.territory_commune_codes():
+            branches.append(Q(communes__in=territory_communes))
+        # Each branch through its own index, their ids united: an OR across the communes' join scanned every
+        # organisation of the region twice (7.8 ms for a coordinator's directory at scale 10).
+        return any_of(self, branches)
 
     def similar_to(self, name, communes):
         """Organisations serving one of `communes` whose name matches `name` (accents, case and punctuation aside):
