@@ -15,9 +15,11 @@ from .accounts import PERSONAS, Accounts
 from .people import fiction_phone, full_name
 
 OPERATORS_PER_LINE = (2, 6)
-CALLS_PER_LINE = 2000  # over the crisis, at scale 1
+# A line's volumes (per_line) are those of a real line from scale 1 up (the scale multiplies the CLS, hence the lines):
+# scaled per line as well, they grew with the square of the scale (6.8 million calls at scale 10, 12 minutes to write).
+CALLS_PER_LINE = 2000  # over the crisis
 CALLS_TODAY = 150  # on the persona's line
-FAQ_ENTRIES = 300
+FAQ_ENTRIES = 300  # the region's FAQ, scaled with the number of territories
 CALLBACKS_WAITING_PER_LINE = 40
 REFERRAL_WEIGHTS = [(Referral.NONE, 12), (Referral.SOCIAL_SERVICES, 3), (Referral.DOCTOR, 3), (Referral.EMERGENCY, 1), (Referral.OTHER, 1)]
 KIND_WEIGHTS = [
@@ -56,6 +58,11 @@ ANSWERS = (
     "Portez un masque et gardez vos distances.",
     "Les centres de vaccination du secteur prennent rendez-vous en ligne et par téléphone.",
 )
+
+
+def per_line(ctx, base):
+    """A volume of one line: `base` from scale 1 up, smaller below (the small datasets of tests and CI)."""
+    return min(base, ctx.count(base))
 
 
 def sentence(ctx):
@@ -130,10 +137,10 @@ def build(ctx):
     for line in lines:
         codes = [code for code, *_ in ctx.data["communes"].get(line.cls_id, [])] or [None]
         staff = operators[line.pk]
-        moments = [ctx.moment(ctx.day()) for _ in range(ctx.count(CALLS_PER_LINE))]
+        moments = [ctx.moment(ctx.day()) for _ in range(per_line(ctx, CALLS_PER_LINE))]
         if line is persona_line:
             today = timezone.localdate()
-            moments += [ctx.moment(today) for _ in range(ctx.count(CALLS_TODAY))]
+            moments += [ctx.moment(today) for _ in range(per_line(ctx, CALLS_TODAY))]
         for at in moments:
             calls.append(
                 Call(
@@ -149,7 +156,7 @@ def build(ctx):
                     duration_minutes=ctx.rng.randint(1, 20),
                 )
             )
-        for index in range(ctx.count(CALLBACKS_WAITING_PER_LINE) * 3):
+        for index in range(per_line(ctx, CALLBACKS_WAITING_PER_LINE) * 3):
             first, _last = full_name(ctx)
             waiting = index % 3 == 0
             created = ctx.moment(ctx.day())
