@@ -93,8 +93,10 @@ def config_table(config):
     ]
     for row in config["endpoints"]:
         ratio = cost_ratio(floor["rps"], row["rps"])
+        errors = row.get("errors") or 0
+        flag = f" ⚠ {errors} en erreur ou hors délai sur {number(row.get('requests', 0))}" if errors else ""
         lines.append(
-            f"| {row['label']} | {row['queries']} | {number(row['kbytes'], 1)} | {number(row['rps'], 1)} | {number(row['p50_ms'], 1)} "
+            f"| {row['label']}{flag} | {row['queries']} | {number(row['kbytes'], 1)} | {number(row['rps'], 1)} | {number(row['p50_ms'], 1)} "
             f"| {number(row['p95_ms'], 1)} | {number(row['p99_ms'], 1)} | {number(ratio, 1)} |"
         )
     return "\n".join(lines)
