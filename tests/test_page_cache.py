@@ -179,16 +179,18 @@ def test_the_follow_up_is_rendered_once_per_change_of_any_plan_and_per_scope(
     assert "1 357 €" not in page_text(region.get(url, {"department": "29"}))
 
 
-def test_a_cached_public_form_stores_no_visitors_token_and_gives_each_visitor_a_working_one(monkeypatch):
-    """The public sign-up is rendered once for every visitor: what the cache holds carries the placeholder, each
-    visitor gets their own token in the page with the cookie that goes with it, and a POST with it goes through."""
+@pytest.mark.parametrize("route", ["volunteers:sign_up", "aid:ask"])
+def test_a_cached_public_form_stores_no_visitors_token_and_gives_each_visitor_a_working_one(monkeypatch, route):
+    """The public sign-up and request for help are rendered once for every visitor: what the cache holds carries the
+    placeholder, each visitor gets their own token in the page with the cookie that goes with it, and a POST with it
+    goes through."""
     from django.test import Client
 
     from mobilisation.core import page_cache
 
     stored, store = [], page_cache.cache.set
     monkeypatch.setattr(page_cache.cache, "set", lambda key, value, *args: (stored.append(value), store(key, value, *args)))
-    url = reverse("volunteers:sign_up", args=["22050"])
+    url = reverse(route, args=["22050"])
     visitors = [Client(enforce_csrf_checks=True) for _ in range(2)]
     pages = [visitor.get(url).content.decode() for visitor in visitors]
     tokens = [re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1) for page in pages]
