@@ -15,7 +15,7 @@ from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 
 from mobilisation.catalogue.models import Modality
-from mobilisation.core.models import PublicIdModel
+from mobilisation.core.models import PublicIdModel, any_of
 from mobilisation.territories.models import Commune, Department, Epci
 
 from .. import schema
@@ -48,20 +48,24 @@ class ServiceQuerySet(models.QuerySet):
         return self.exclude(status=ServiceStatus.CLOSED)
 
     def serving(self, commune):
-        """Services whose eligibility area holds `commune`: named itself, through its EPCI or its department."""
-        condition = Q(zone_communes=commune.pk) | Q(zone_departments=commune.department_id)
+        """Services whose eligibility area holds `commune`: named itself, through its EPCI or its department. Each
+        way read through its own index and their ids united (core.models.any_of): an OR across the three zone tables
+        joined every service of the region to every zone (38 ms for a hotline search at scale 10)."""
+        branches = [Q(zone_communes=commune.pk), Q(zone_departments=commune.department_id)]
         if commune.epci_id:
-            condition |= Q(zone_epcis=commune.epci_id)
-        return self.filter(pk__in=Service.objects.filter(condition).values("pk"))
+            branches.append(Q(zone_epcis=commune.epci_id))
+        return any_of(self, branches)
 
     def serving_area(self, communes):
         """Services serving at least one of `communes` (a queryset): a hotline line's area."""
-        condition = (
-            Q(zone_communes__in=communes.values("pk"))
-            | Q(zone_departments__in=communes.values("department"))
-            | Q(zone_epcis__in=communes.exclude(epci__isnull=True).values("epci"))
+        return any_of(
+            self,
+            [
+                Q(zone_communes__in=communes.values("pk")),
+                Q(zone_departments__in=communes.values("department")),
+                Q(zone_epcis__in=communes.exclude(epci__isnull=True).values("epci")),
+            ],
         )
-        return self.filter(pk__in=Service.objects.filter(condition).values("pk"))
 
     def editable_by(self, user):
         """Services of the organisations whose services `user` describes (Organisation.objects.services_editable_by)."""
