@@ -385,8 +385,13 @@ def test_the_list_filters_by_state_and_activity(login, partner_dinan, validated)
         volunteer=idle, organisation=validated.organisation, by=partner_dinan, now=timezone.now() - datetime.timedelta(days=30)
     )
     client = login(partner_dinan)
-    waiting = page_text(client.get(reverse("volunteers:index"), {"etat": "a-valider"}))
+    waiting_page = client.get(reverse("volunteers:index"), {"etat": "a-valider"})
+    waiting = page_text(waiting_page)
     assert "Nouveau Venu" in waiting and "Soizic" not in waiting and "1 inscription à valider" in waiting
+    every = client.get(reverse("volunteers:index"))
+    visible = Volunteer.objects.visible_to(partner_dinan)
+    assert waiting_page.context["page_obj"].paginator.count == 1 == visible.pending().count()  # totals read with the counts
+    assert every.context["page_obj"].paginator.count == visible.count() == 3 and every.context["pending"] == 1
     lasting = page_text(client.get(reverse("volunteers:index"), {"etat": "sans-mission"}))
     assert "Ancien Calme" in lasting and "Soizic" not in lasting  # validated today: not idle yet
     by_skill = page_text(client.get(reverse("volunteers:index"), {"aide": "repas", "q": "calme"}))

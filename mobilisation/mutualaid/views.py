@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -104,13 +104,21 @@ def index(request):
         return export_response(rows=volunteers, columns=COLUMNS, filename="benevoles", fmt=fmt)
     # The columns the page shows, no more: a phone number is parsed for every row that loads it.
     shown = ("public_id", "first_name", "last_name", "skills", "state", "paused_since", "signed_up_at", "validated_at", "user")
-    page = Paginator(volunteers.only(*shown, "home_commune__name", "organisation__name"), PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(volunteers.only(*shown, "home_commune__name", "organisation__name"), PER_PAGE)
+    visible = Volunteer.objects.visible_to(request.user)
+    if activity in ("", "a-valider") and skill not in HelpKind.values and not text:
+        # The list is every volunteer or every sign-up waiting: its total and the waiting count in one reading.
+        counts = visible.aggregate(every=Count("pk"), pending=Count("pk", filter=Q(state=VolunteerState.PENDING)))
+        paginator.count = counts["pending"] if activity else counts["every"]
+        pending = counts["pending"]
+    else:
+        pending = visible.pending().count()
+    page = paginator.get_page(request.GET.get("page"))
     if not needs_activity:
         rows = Volunteer.objects.filter(pk__in=[v.pk for v in page]).with_activity().values_list("pk", "on_mission", "last_activity")
         activity_of = {pk: (on_mission, last) for pk, on_mission, last in rows}
         for volunteer in page:
             volunteer.on_mission, volunteer.last_activity = activity_of.get(volunteer.pk, (False, None))
-    visible = Volunteer.objects.visible_to(request.user)
     context = {
         "page_obj": page,
         "activity": activity,
@@ -118,7 +126,7 @@ def index(request):
         "skill": skill,
         "skills": HelpKind.choices,
         "text": text,
-        "pending": visible.pending().count(),
+        "pending": pending,
         "export_links": export_links(request),
         "breadcrumb": [HOME],
     }
