@@ -221,6 +221,10 @@ class SqliteStore:
         newest = [path for path, info in kept.items() if info][:KEEP]
         current = self.path(scale, keep_key)
         dropped = []
+        for part in self.folder.glob(f"sqlite-s{scale_name(scale)}-*.part*"):  # writes interrupted under another key
+            if not part.name.startswith(current.stem + "."):
+                part.unlink(missing_ok=True)
+                dropped.append(part.name)
         for path, info in kept.items():
             if path == current or (info and path in newest):
                 continue

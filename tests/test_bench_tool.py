@@ -107,7 +107,8 @@ def test_only_the_last_two_keys_are_kept(tmp_path):
         path.with_suffix(".json").write_text(json.dumps({"written_at": written_at}), encoding="utf-8")
     store.path(1, "other").write_bytes(b"")  # another scale: not this one's to prune
     store.path(1, "other").with_suffix(".json").write_text("{}", encoding="utf-8")
-    assert store.prune(10, "key1") == ["sqlite-s10-key0.sqlite3"]
+    (tmp_path / "sqlite-s10-interrupted.part").write_bytes(b"")  # an interrupted write of another key
+    assert store.prune(10, "key1") == ["sqlite-s10-interrupted.part", "sqlite-s10-key0.sqlite3"]
     assert sorted(p.name for p in tmp_path.glob("*.sqlite3")) == [
         "sqlite-s1-other.sqlite3",
         "sqlite-s10-key1.sqlite3",
