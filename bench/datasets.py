@@ -111,7 +111,7 @@ class PostgresStore:
         return dict(sorted(found.items(), key=lambda item: item[1].get("written_at", ""), reverse=True))
 
     def exists(self, scale, key):
-        return self.template_name(scale, key) in self.kept(scale) and bool(self.kept(scale)[self.template_name(scale, key)])
+        return bool(self.kept(scale).get(self.template_name(scale, key)))  # complete: its tally written
 
     def info(self, scale, key):
         return self.kept(scale)[self.template_name(scale, key)]

@@ -239,10 +239,13 @@ ENDPOINTS = [
 
 
 def select(names):
-    """The endpoints and measures named by `names` (endpoint keys, groups, "ops", measures), the floor always first.
+    """The endpoints and measures named by `names` (endpoint keys, groups, "ops", measures), the floor always first;
+    no name: every endpoint and measure (a complete run).
 
     Returns (endpoints, measures); an unknown name raises ValueError with the names that exist, in French.
     """
+    if not names:
+        return list(ENDPOINTS), set(MEASURES)
     keys = {endpoint.key for endpoint in ENDPOINTS}
     wanted, measures, unknown = set(), set(), []
     for name in names:

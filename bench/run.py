@@ -382,13 +382,9 @@ def parse(argv=None):
     args = parser.parse_args(argv)
     names = [name.strip() for value in args.only for name in value.split(",") if name.strip()]
     try:
-        args.endpoints, args.measures = select(names) if names else select([])
+        args.endpoints, args.measures = select(names)
     except ValueError as error:
         parser.error(str(error))
-    if not names:
-        from .endpoints import ENDPOINTS
-
-        args.endpoints, args.measures = list(ENDPOINTS), set(MEASURES)
     if args.no_import:
         args.measures.discard("import")
     if args.smoke:

@@ -199,12 +199,12 @@ def line_services(line):
     """The directory's services serving the line's territory, as (pk, label, search key) rows in name order: read
     once per change of the directory (thousands at a crisis's height), searched in memory as the operator types."""
 
-    def read(_csrf):
+    def read():
         rows = Service.objects.listed().serving_area(line.communes()).order_by("name", "pk").values_list("pk", "name", "organisation__name")
         return [(pk, f"{name} ({organisation})", search_key(f"{name} {organisation}")) for pk, name, organisation in rows]
 
     key = page_cache.key_of("line-services", line.pk, *page_cache.versions("public", "help"), timezone.localdate())
-    return page_cache.fragment(key, read)
+    return page_cache.value(key, read)
 
 
 def service_choices(line, *, commune=None, text="", chosen=None):
